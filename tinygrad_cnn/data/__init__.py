@@ -1,0 +1,12 @@
+"""Data loading, as `torch.utils.data` plus the data sets and transforms of the course.
+
+    from tinygrad_cnn.data import DataLoader, TensorDataset, transforms, datasets
+    x, y = datasets.load_digits(train=True, upsample=True)
+    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True, seed=0)
+"""
+from . import datasets, transforms
+from .dataset import Dataset, Subset, TensorDataset, random_split, stratified_split
+from .loader import DataLoader, default_collate
+
+__all__ = ["datasets", "transforms", "Dataset", "Subset", "TensorDataset", "random_split",
+           "stratified_split", "DataLoader", "default_collate"]

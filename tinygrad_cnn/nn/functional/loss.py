@@ -1,0 +1,132 @@
+"""Loss functions, built from log_softmax, nll and element-wise ops."""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import ops
+from ...creation import stack, zeros_like
+from ...tensor import Tensor
+from ._checks import check_reduction, check_tensor, reduce
+
+
+def _check_class_target(fn, input, target, ignore_index, weight):
+    check_tensor(fn, "input", input)
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{fn}: target must be a Tensor, got {type(target).__name__}")
+    if input.ndim == 0:
+        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+    C = input.shape[1] if input.ndim > 1 else input.shape[0]
+    expected = (input.shape[0],) + input.shape[2:] if input.ndim > 1 else ()
+    if target.shape != expected:
+        raise ValueError(f"{fn}: target shape {target.shape} does not match input shape "
+                         f"{input.shape} (expected target shape {expected})")
+    if not np.issubdtype(target.dtype, np.integer):
+        raise TypeError(f"{fn}: class-index targets must be integers, got dtype {target.dtype}")
+    kept = target.data[target.data != ignore_index]
+    if kept.size and (kept.min() < 0 or kept.max() >= C):
+        bad = kept.max() if kept.max() >= C else kept.min()
+        raise ValueError(f"{fn}: target contains class {bad} but input has {C} classes "
+                         f"(valid: 0..{C - 1}; input shape {input.shape})")
+    if weight is not None:
+        check_tensor(fn, "weight", weight)
+        if weight.shape != (C,):
+            raise ValueError(f"{fn}: weight must have shape ({C},), got {weight.shape}")
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of class indices, given log-probabilities.
+
+    Shape: input (N, C) or (N, C, d1, ...) or (C,); target (N,) / (N, d1, ...) / () integers."""
+    fn = "nll_loss"
+    check_reduction(fn, reduction)
+    _check_class_target(fn, input, target, ignore_index, weight)
+    if input.ndim == 1:  # one unbatched sample
+        return nll_loss(input.unsqueeze(0), Tensor(target.data.reshape(1)), weight, ignore_index,
+                        reduction if reduction != "none" else "sum")
+    return ops.NLLLoss.apply(input, target=target.data, ignore_index=ignore_index,
+                             weight=None if weight is None else weight.data, reduction=reduction)
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0):
+    """log_softmax over the class axis (1), then nll_loss; with label_smoothing eps the target
+    becomes (1 - eps) * one_hot + eps / C, following torch.nn.functional.cross_entropy.
+
+    A floating-point target of the input's shape is taken as class probabilities."""
+    fn = "cross_entropy"
+    check_reduction(fn, reduction)
+    if not isinstance(label_smoothing, (int, float)) or not 0 <= label_smoothing <= 1:
+        raise ValueError(f"{fn}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    check_tensor(fn, "input", input)
+    class_axis = 1 if input.ndim > 1 else 0
+    if isinstance(target, Tensor) and np.issubdtype(target.dtype, np.floating):
+        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, class_axis)
+    _check_class_target(fn, input, target, ignore_index, weight)
+    logp = ops.LogSoftmax.apply(input, axis=class_axis)
+    loss = nll_loss(logp, target, weight, ignore_index, reduction)
+    if not label_smoothing:
+        return loss
+    C = input.shape[class_axis]
+    w_shape = [1] * input.ndim
+    w_shape[class_axis] = C
+    weighted = logp * weight.reshape(*w_shape) if weight is not None else logp
+    keep = target.data != ignore_index
+    smooth = -(weighted.sum(dim=class_axis)) * Tensor(keep.astype(input.dtype))
+    if reduction == "mean":
+        denominator = weight.data[target.data[keep]].sum() if weight is not None else keep.sum()
+        smooth = smooth.sum() / float(denominator)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return loss * (1 - label_smoothing) + smooth * (label_smoothing / C)
+
+
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, class_axis):
+    fn = "cross_entropy"
+    if target.shape != input.shape:
+        raise ValueError(f"{fn}: probability targets must have the input's shape {input.shape}, "
+                         f"got {target.shape}")
+    C = input.shape[class_axis]
+    if label_smoothing:
+        target = target * (1 - label_smoothing) + label_smoothing / C
+    logp = ops.LogSoftmax.apply(input, axis=class_axis)
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[class_axis] = C
+        logp = logp * weight.reshape(*shape)
+    losses = -(logp * target).sum(dim=class_axis)
+    if reduction == "mean" and input.ndim > 1:
+        return losses.sum() / (input.numel() // C)
+    return reduce(losses, reduction)
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean (or sum) of squared differences."""
+    fn = "mse_loss"
+    check_reduction(fn, reduction)
+    check_tensor(fn, "input", input)
+    check_tensor(fn, "target", target)
+    if input.shape != target.shape:
+        raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+    diff = input - target
+    return reduce(diff * diff, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    """-[pos_weight * t * log sigmoid(x) + (1 - t) * log(1 - sigmoid(x))] * weight.
+
+    log sigmoid(x) is log_softmax of the pair (0, x), which never overflows and has the right
+    gradient at x = 0."""
+    fn = "binary_cross_entropy_with_logits"
+    check_reduction(fn, reduction)
+    check_tensor(fn, "input", input)
+    check_tensor(fn, "target", target)
+    if input.shape != target.shape:
+        raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+    pair = ops.LogSoftmax.apply(stack([zeros_like(input), input], dim=-1), axis=input.ndim)
+    log_p = pair[..., 1]          # log sigmoid(x)
+    log_not_p = pair[..., 0]      # log(1 - sigmoid(x)) = log sigmoid(-x)
+    positive = target * log_p if pos_weight is None else target * log_p * pos_weight
+    losses = -(positive + (1 - target) * log_not_p)
+    if weight is not None:
+        losses = losses * weight
+    return reduce(losses, reduction)

@@ -1,0 +1,50 @@
+"""Normalisation layers as functions."""
+from __future__ import annotations
+
+from ... import ops
+from ._checks import check_tensor
+from .pooling import avg_pool2d
+from .shape import pad
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalise each channel (axis 1) by batch statistics (training) or running ones (eval).
+
+    In training mode running_mean / running_var (if given) are updated in place.
+    Shape: input (N, C) or (N, C, H, W); running stats, weight, bias (C,)."""
+    fn = "batch_norm"
+    check_tensor(fn, "input", input, ndim=(2, 3, 4))
+    C = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (C,):
+            raise ValueError(f"{fn}: {name} must have shape ({C},) for input {input.shape}, got {tuple(t.shape)}")
+    if not training and (running_mean is None or running_var is None):
+        raise ValueError(f"{fn}: eval mode needs running_mean and running_var")
+    if training and input.numel() // C <= 1:
+        raise ValueError(f"{fn}: expected more than 1 value per channel when training, got input "
+                         f"shape {input.shape}")
+    tensors = [input] + [t for t in (weight, bias) if t is not None]
+    if weight is None and bias is not None:
+        raise ValueError(f"{fn}: bias without weight is not supported")
+    return ops.BatchNorm.apply(
+        *tensors, training=bool(training), momentum=float(momentum), eps=float(eps),
+        running_mean=None if running_mean is None else running_mean.data,
+        running_var=None if running_var is None else running_var.data)
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """AlexNet's LRN:  b_c = a_c / (k + alpha/size * sum of a_j^2 over the `size` channels
+    centred on c) ** beta, channels beyond the edge counting as 0 (PyTorch's definition)."""
+    fn = "local_response_norm"
+    check_tensor(fn, "input", input, ndim=(3, 4))
+    if not isinstance(size, int) or size < 1:
+        raise ValueError(f"{fn}: size must be a positive int, got {size!r}")
+    x = input.unsqueeze(0) if input.ndim == 3 else input
+    N, C, H, W = x.shape
+    squares = (x * x).reshape(N, 1, C, H * W)                       # channels as a spatial axis
+    squares = pad(squares, (0, 0, size // 2, (size - 1) // 2))      # (N, 1, C + size - 1, H*W)
+    mean_sq = avg_pool2d(squares, (size, 1), stride=1).reshape(N, C, H, W)
+    y = x / (mean_sq * alpha + k) ** beta
+    return y.squeeze(0) if input.ndim == 3 else y

@@ -1,0 +1,19 @@
+"""The layers, one file per concept, each with PyTorch's name, arguments, parameter shapes and
+default initialisation. Read linear.py first, then conv.py and container.py."""
+from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .container import ModuleDict, ModuleList, Sequential
+from .conv import Conv2d, ConvTranspose2d
+from .dropout import Dropout
+from .linear import Linear
+from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .misc import Flatten, Identity, Upsample
+from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+
+__all__ = [
+    "Linear", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
+    "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "BatchNorm1d", "BatchNorm2d",
+    "LocalResponseNorm", "Dropout", "Flatten", "Identity", "Upsample",
+    "Sequential", "ModuleList", "ModuleDict",
+    "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCEWithLogitsLoss",
+]

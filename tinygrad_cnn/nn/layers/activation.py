@@ -1,0 +1,94 @@
+"""Activation layers: ReLU, Sigmoid, Tanh, Softmax, LogSoftmax. Each wraps one F function and
+holds no parameters (the derivatives are in ops/activation.py and ops/loss.py)."""
+from .. import functional as F
+from ..module import Module
+
+
+class ReLU(Module):
+    """y = max(x, 0), elementwise. The gradient at x == 0 is 0, as in PyTorch.
+
+    Args:
+        inplace: accepted so PyTorch code runs unchanged; the result is always a new tensor
+            (NOTE: in-place updates would corrupt arrays saved for backward).
+
+    Shape:
+        input (*) -> output (*), the same shape.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> ReLU()(tg.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.relu(input)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class Sigmoid(Module):
+    """y = 1 / (1 + exp(-x)), elementwise.   Shape: input (*) -> output (*)."""
+
+    def forward(self, input):
+        return F.sigmoid(input)
+
+
+class Tanh(Module):
+    """y = tanh(x), elementwise.   Shape: input (*) -> output (*)."""
+
+    def forward(self, input):
+        return F.tanh(input)
+
+
+def _legacy_softmax_dim(ndim: int) -> int:
+    # PyTorch's rule when dim is not given: 0 for 0-, 1- and 3-d inputs, else 1.
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+class Softmax(Module):
+    """y_i = exp(x_i) / sum_j exp(x_j) along `dim` (computed stably, shifted by the max).
+
+    Args:
+        dim: the dimension that sums to 1 (None: PyTorch's legacy choice, 1 for 2-d and 4-d).
+
+    Shape:
+        input (*) -> output (*), the same shape.
+    """
+
+    def __init__(self, dim: int | None = None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        dim = _legacy_softmax_dim(input.ndim) if self.dim is None else self.dim
+        return F.softmax(input, dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """y_i = x_i - log(sum_j exp(x_j)) along `dim`; pair with NLLLoss for a classifier.
+
+    Args:
+        dim: as Softmax.
+
+    Shape:
+        input (*) -> output (*), the same shape.
+    """
+
+    def __init__(self, dim: int | None = None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        dim = _legacy_softmax_dim(input.ndim) if self.dim is None else self.dim
+        return F.log_softmax(input, dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"

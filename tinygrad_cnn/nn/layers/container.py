@@ -1,0 +1,207 @@
+"""Containers: Sequential (a pipeline), ModuleList and ModuleDict (collections whose modules are
+named by index or key, so `features.0.weight` reads as in PyTorch).
+
+Each container keeps its modules as attributes named '0', '1', ... (or by key), so the ordinary
+attribute walk of Module finds them; the methods below only add list/dict behaviour.
+"""
+from collections import OrderedDict
+
+from .. import _naming
+from ..module import Module
+
+
+class _Container(Module):
+    def _items(self) -> list:
+        """(key, module) pairs in order."""
+        return [(k, v) for k, v in vars(self).items() if isinstance(v, Module)]
+
+    def _check(self, key: str, module) -> None:
+        owner = type(self).__name__
+        if not isinstance(module, Module):
+            raise TypeError(f"{owner}: {type(module).__name__} is not a Module subclass")
+        if not isinstance(key, str) or not key or "." in key:
+            raise KeyError(f"{owner}: module name must be a non-empty string without '.', "
+                           f"got {key!r}")
+        if hasattr(type(self), key) or (key in vars(self) and not isinstance(vars(self)[key], Module)):
+            raise KeyError(f"{owner}: attribute '{key}' already exists")
+
+    def _set_items(self, items) -> None:
+        """Replace all modules by `items` (pairs), in that order."""
+        items = list(items)
+        for key, module in items:
+            self._check(key, module)
+        previous = self._items()
+        for key, _ in previous:
+            del self.__dict__[key]
+        self.__dict__.update(items)
+        if previous:
+            _naming.invalidate()  # positions may have changed: qualified names must be redone
+
+    def _index(self, idx: int) -> int:
+        n = len(self)
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of range for {type(self).__name__} of length {n}")
+        return idx % n
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+
+class _IndexedContainer(_Container):
+    """List behaviour shared by Sequential and ModuleList; keys are renumbered after removals."""
+
+    def __getitem__(self, idx):
+        items = self._items()
+        if isinstance(idx, slice):
+            return self._from_items(items[idx])
+        return items[self._index(idx)][1]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        items = self._items()
+        items[self._index(idx)] = (items[self._index(idx)][0], module)
+        self._set_items(items)
+
+    def __delitem__(self, idx) -> None:
+        items = self._items()
+        if isinstance(idx, slice):
+            del items[idx]
+        else:
+            del items[self._index(idx)]
+        self._set_items((str(i), m) for i, (_, m) in enumerate(items))
+
+    def __iter__(self):
+        return iter([m for _, m in self._items()])
+
+    def append(self, module: Module):
+        self._set_items(self._items() + [(str(len(self)), module)])
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        modules = [m for _, m in self._items()]
+        modules.insert(index, module)
+        self._set_items((str(i), m) for i, m in enumerate(modules))
+
+
+class Sequential(_IndexedContainer):
+    """Modules applied one after the other: forward(x) = m_n(...m_2(m_1(x))).
+
+    Args:
+        *modules: the modules in order (named '0', '1', ...), or one OrderedDict name -> module.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> from tinygrad_cnn import nn
+        >>> net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> [name for name, _ in net.named_parameters()]
+        ['0.weight', '0.bias', '2.weight', '2.bias']
+        >>> net(tg.randn(3, 4)).shape
+        (3, 2)
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            self._set_items(modules[0].items())
+        else:
+            self._set_items((str(i), m) for i, m in enumerate(modules))
+
+    @classmethod
+    def _from_items(cls, items):
+        return cls(OrderedDict(items))  # a slice keeps the names, as in PyTorch
+
+    def forward(self, input):
+        for module in self:
+            input = module(input)
+        return input
+
+
+class ModuleList(_IndexedContainer):
+    """A list of modules whose parameters belong to the owner (named '<attr>.0.weight', ...).
+
+    Args:
+        modules: an iterable of modules, or None.
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        self._set_items((str(i), m) for i, m in enumerate(modules or ()))
+
+    @classmethod
+    def _from_items(cls, items):
+        return cls(m for _, m in items)
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
+    def __repr__(self) -> str:
+        # PyTorch's compact form: consecutive identical modules print once, as "(0-2): 3 x Block(..)".
+        blocks = []  # [first index, last index, repr]
+        for i, module in enumerate(self):
+            text = repr(module)
+            if blocks and blocks[-1][2] == text:
+                blocks[-1][1] = i
+            else:
+                blocks.append([i, i, text])
+        if not blocks:
+            return "ModuleList()"
+        lines = [(f"({a}): {t}" if a == b else f"({a}-{b}): {b - a + 1} x {t}").replace("\n", "\n  ")
+                 for a, b, t in blocks]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(_Container):
+    """A dict of modules, named by their keys (insertion order kept).
+
+    Args:
+        modules: a mapping or an iterable of (key, module) pairs, or None.
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        self.update(modules or {})
+
+    def __getitem__(self, key: str) -> Module:
+        return dict(self._items())[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        items = dict(self._items())
+        items[key] = module
+        self._set_items(items.items())
+
+    def __delitem__(self, key: str) -> None:
+        items = dict(self._items())
+        del items[key]
+        self._set_items(items.items())
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __contains__(self, key) -> bool:
+        return key in dict(self._items())
+
+    def keys(self):
+        return [k for k, _ in self._items()]
+
+    def values(self):
+        return [m for _, m in self._items()]
+
+    def items(self):
+        return self._items()
+
+    def update(self, modules) -> None:
+        items = dict(self._items())
+        items.update(modules.items() if hasattr(modules, "items") else modules)
+        self._set_items(items.items())
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        self._set_items([])

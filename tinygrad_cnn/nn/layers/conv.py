@@ -1,0 +1,164 @@
+"""Conv2d and ConvTranspose2d: the layers that own a convolution's weight and bias.
+
+The math (im2col + one matmul, and its transpose) lives in ops/conv.py; F.conv2d validates inputs.
+"""
+import math
+
+import numpy as np
+
+from .. import functional as F
+from .. import init
+from ..module import Module
+from ..parameter import Parameter
+from ._args import check_choice, check_int, check_pair, float_dtype
+
+
+class _ConvNd(Module):
+    """What Conv2d and ConvTranspose2d share: argument checks, parameters, init and repr."""
+
+    transposed = False
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
+                 groups, bias, padding_mode, output_padding=0, dtype=None):
+        super().__init__()
+        name = type(self).__name__
+        self.in_channels = check_int(name, "in_channels", in_channels)
+        self.out_channels = check_int(name, "out_channels", out_channels)
+        self.groups = check_int(name, "groups", groups)
+        for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if channels % groups:
+                raise ValueError(f"{name}: groups={groups} must divide {arg}={channels}")
+        self.kernel_size = check_pair(name, "kernel_size", kernel_size)
+        self.stride = check_pair(name, "stride", stride)
+        self.dilation = check_pair(name, "dilation", dilation)
+        self.padding = self._check_padding(name, padding)
+        self.output_padding = check_pair(name, "output_padding", output_padding, minimum=0)
+        self.padding_mode = check_choice(name, "padding_mode", padding_mode, ("zeros",))
+        if any(op >= max(s, d) for op, s, d in zip(self.output_padding, self.stride, self.dilation)):
+            raise ValueError(f"{name}: output_padding={self.output_padding} must be smaller than "
+                             f"either stride={self.stride} or dilation={self.dilation} on each axis")
+        dtype = float_dtype(name, dtype)
+        # Conv: (out, in/groups, KH, KW); transposed: (in, out/groups, KH, KW), as PyTorch.
+        if self.transposed:
+            shape = (in_channels, out_channels // groups, *self.kernel_size)
+        else:
+            shape = (out_channels, in_channels // groups, *self.kernel_size)
+        self.weight = Parameter(np.empty(shape, dtype=dtype))
+        self.bias = Parameter(np.empty((out_channels,), dtype=dtype)) if bias else None
+        self.reset_parameters()
+
+    def _check_padding(self, name, padding):
+        if isinstance(padding, str):
+            check_choice(name, "padding", padding, ("same", "valid"))
+            if padding == "same" and self.stride != (1, 1):
+                raise ValueError(f"{name}: padding='same' is not supported for strided "
+                                 f"convolutions (stride={self.stride})")
+            return padding
+        return check_pair(name, "padding", padding, minimum=0)
+
+    def reset_parameters(self) -> None:
+        # PyTorch's default: kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+        # with fan_in = weight.shape[1] * KH * KW (for ConvTranspose2d that is out/groups * KH * KW).
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in)
+            init.uniform_(self.bias, -bound, bound)
+
+    def extra_repr(self) -> str:
+        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+             f"stride={self.stride}")
+        if self.padding != (0, 0):
+            s += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0, 0):
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
+
+
+class Conv2d(_ConvNd):
+    """2-D cross-correlation over an (N, C_in, H, W) batch, as torch.nn.Conv2d.
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output.
+        kernel_size, stride, dilation: an int or a pair (height, width).
+        padding: an int, a pair, 'valid' (= 0) or 'same' (output size = input size; stride 1 only).
+        groups: split channels into this many independent convolutions; must divide both counts.
+        bias: learn a per-output-channel bias.
+        padding_mode: only 'zeros'.
+        dtype: parameter dtype (float32 by default).
+
+    Shape:
+        input (N, C_in, H, W) -> output (N, C_out, Ho, Wo) with
+        Ho = floor((H + 2*padding[0] - dilation[0]*(kernel_size[0] - 1) - 1) / stride[0] + 1)
+        (Wo likewise with index 1).
+
+    Attributes:
+        weight: (out_channels, in_channels/groups, KH, KW), U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
+            fan_in = in_channels/groups * KH * KW.
+        bias: (out_channels,), the same distribution.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> conv = Conv2d(1, 6, kernel_size=5, padding=2)
+        >>> conv(tg.randn(2, 1, 28, 28)).shape
+        (2, 6, 28, 28)
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 *, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, dtype=dtype)
+
+    def forward(self, input):
+        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                        self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """The gradient of Conv2d with respect to its input, used as a learned upsampling.
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, dilation, groups, bias: as Conv2d.
+        padding: an int or a pair: dilation*(kernel_size-1) - padding zeros are added around the
+            input of the equivalent convolution (so padding trims the output).
+        output_padding: extra rows/columns added on one side of the output; each must be smaller
+            than stride or dilation on its axis.
+
+    Shape:
+        input (N, C_in, H, W) -> output (N, C_out, Ho, Wo) with
+        Ho = (H - 1)*stride[0] - 2*padding[0] + dilation[0]*(kernel_size[0] - 1)
+             + output_padding[0] + 1   (Wo likewise).
+
+    Attributes:
+        weight: (in_channels, out_channels/groups, KH, KW), U(-1/sqrt(k), 1/sqrt(k)) with
+            k = out_channels/groups * KH * KW (PyTorch computes fan_in from dimension 1).
+        bias: (out_channels,), the same distribution.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> up = ConvTranspose2d(8, 4, kernel_size=2, stride=2)
+        >>> up(tg.randn(1, 8, 5, 5)).shape
+        (1, 4, 10, 10)
+    """
+
+    transposed = True
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
+                 padding_mode: str = "zeros", *, dtype=None):
+        if isinstance(padding, str):
+            raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, "
+                             f"got {padding!r}")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, output_padding, dtype)
+
+    def forward(self, input):
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                  self.output_padding, self.groups, self.dilation)

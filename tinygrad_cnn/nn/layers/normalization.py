@@ -1,0 +1,133 @@
+"""Normalisation layers: BatchNorm1d/BatchNorm2d (per-channel batch statistics, running averages
+for eval) and LocalResponseNorm (AlexNet's cross-channel normalisation). Math: ops/norm.py."""
+import numpy as np
+
+from ...tensor import Tensor
+from .. import functional as F
+from .. import init
+from ..module import Module
+from ..parameter import Parameter
+from ._args import check_float, check_int, float_dtype
+
+
+class _BatchNorm(Module):
+    """Shared by BatchNorm1d and BatchNorm2d, which differ only in the input ranks they accept."""
+
+    ranks: tuple[int, ...] = ()
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, *,
+                 bias: bool = True, dtype=None):
+        super().__init__()
+        name = type(self).__name__
+        self.num_features = check_int(name, "num_features", num_features)
+        self.eps = check_float(name, "eps", eps, low=0.0)
+        self.momentum = None if momentum is None else check_float(name, "momentum", momentum, 0.0, 1.0)
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dtype = float_dtype(name, dtype)
+        self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if affine and bias else None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+        else:
+            for buffer in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(buffer, None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):
+        if input.ndim not in self.ranks:
+            wanted = " or ".join(f"{r}D" for r in self.ranks)
+            raise ValueError(f"{type(self).__name__}: expected {wanted} input (got {input.ndim}D "
+                             f"input of shape {input.shape})")
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if self.momentum is None:  # cumulative moving average, as PyTorch
+                factor = 1.0 / float(self.num_batches_tracked.data)
+        # Batch statistics in training, and also in eval when there are no running statistics.
+        use_batch_stats = self.training or not self.track_running_stats
+        return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                            use_batch_stats, factor, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation over each channel of an (N, C, H, W) batch (Ioffe & Szegedy, 2015).
+
+    Training: y = (x - mean) / sqrt(var + eps) * weight + bias with the batch's per-channel mean
+    and (biased) variance over N, H, W; running_mean/var move toward them by `momentum`
+    (running_var with the unbiased variance). Eval: the running statistics are used instead.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for stability.
+        momentum: weight of the new batch in the running averages (None: cumulative average).
+        affine: learn weight (init 1) and bias (init 0).
+        bias: with affine, False learns the weight only (keyword-only, as PyTorch 2.x).
+        track_running_stats: keep running_mean/running_var/num_batches_tracked buffers.
+
+    Shape:
+        input (N, C, H, W) -> output (N, C, H, W).
+
+    Attributes:
+        weight, bias: (C,).  Buffers running_mean (C,), running_var (C,), num_batches_tracked ().
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> bn = BatchNorm2d(3)
+        >>> bn(tg.randn(4, 3, 5, 5)).shape
+        (4, 3, 5, 5)
+    """
+
+    ranks = (4,)
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) inputs; otherwise exactly as BatchNorm2d."""
+
+    ranks = (2, 3)
+
+
+class LocalResponseNorm(Module):
+    """Normalise each value by the activity of its neighbouring channels (AlexNet, 2012):
+
+        y[c] = x[c] / (k + alpha/size * sum of x[c']^2 over the `size` channels around c) ** beta
+
+    Args:
+        size: number of neighbouring channels summed (including c).
+        alpha, beta, k: the constants of the formula.
+
+    Shape:
+        input (N, C, *) -> output (N, C, *).
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
+        super().__init__()
+        self.size = check_int("LocalResponseNorm", "size", size)
+        self.alpha = check_float("LocalResponseNorm", "alpha", alpha)
+        self.beta = check_float("LocalResponseNorm", "beta", beta)
+        self.k = check_float("LocalResponseNorm", "k", k)
+
+    def forward(self, input):
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

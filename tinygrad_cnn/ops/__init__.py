@@ -1,0 +1,28 @@
+"""Every primitive op of the library: each is one Function class whose forward and backward sit
+side by side, with the math in its docstring.
+
+Suggested reading order: elementwise -> activation -> reduce -> movement -> linear -> _windows ->
+conv -> pool -> norm -> loss -> dropout. Composite functions (softmax, cross_entropy, ...) are built
+from these in nn/functional.py.
+"""
+from .activation import ReLU, Sigmoid, Tanh
+from .conv import Conv2d, ConvTranspose2d
+from .dropout import Dropout
+from .elementwise import Add, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub
+from .linear import Linear, MatMul
+from .loss import LogSoftmax, NLLLoss
+from .movement import Cat, Expand, GetItem, Pad, Permute, Reshape, UpsampleNearest2d
+from .norm import BatchNorm
+from .pool import AvgPool2d, MaxPool2d
+from .reduce import Max, Sum
+
+PRIMITIVES = (
+    Add, Sub, Mul, Div, Neg, Pow, Exp, Log, Sqrt,
+    ReLU, Sigmoid, Tanh,
+    Sum, Max,
+    Reshape, Permute, GetItem, Pad, Cat, Expand, UpsampleNearest2d,
+    MatMul, Linear,
+    Conv2d, ConvTranspose2d,
+    MaxPool2d, AvgPool2d,
+    BatchNorm, LogSoftmax, NLLLoss, Dropout,
+)

@@ -1,0 +1,133 @@
+"""Element-wise arithmetic. Binary ops broadcast like numpy; their backward returns gradients of
+the broadcast shape and the engine (autograd.unbroadcast) sums them back to each input's shape."""
+import numpy as np
+
+from ..autograd import Function
+
+
+class Add(Function):
+    """y = a + b.   da = dy,  db = dy."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, dy):
+        return dy, dy
+
+
+class Sub(Function):
+    """y = a - b.   da = dy,  db = -dy."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, dy):
+        return dy, -dy
+
+
+class Mul(Function):
+    """y = a * b.   da = dy * b,  db = dy * a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, dy):
+        a, b = ctx.saved_arrays
+        da = dy * b if ctx.needs_input_grad[0] else None
+        db = dy * a if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Div(Function):
+    """y = a / b.   da = dy / b,  db = -dy * a / b**2."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, dy):
+        a, b = ctx.saved_arrays
+        da = dy / b if ctx.needs_input_grad[0] else None
+        db = -dy * a / (b * b) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Neg(Function):
+    """y = -x.   dx = -dy."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, dy):
+        return -dy
+
+
+class Pow(Function):
+    """y = x ** p for a constant exponent p.   dx = dy * p * x ** (p - 1)."""
+
+    @staticmethod
+    def forward(ctx, x, *, exponent):
+        ctx.save_for_backward(x)
+        ctx.exponent = exponent
+        return x ** exponent
+
+    @staticmethod
+    def backward(ctx, dy):
+        x, = ctx.saved_arrays
+        p = ctx.exponent
+        return dy * p * x ** (p - 1)
+
+
+class Exp(Function):
+    """y = e^x.   dx = dy * y (the output is its own derivative)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):
+        y, = ctx.saved_arrays
+        return dy * y
+
+
+class Log(Function):
+    """y = ln x.   dx = dy / x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, dy):
+        x, = ctx.saved_arrays
+        return dy / x
+
+
+class Sqrt(Function):
+    """y = sqrt(x).   dx = dy / (2 y)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):
+        y, = ctx.saved_arrays
+        return dy / (2 * y)

@@ -1,0 +1,64 @@
+"""The pieces of the classification loss: a numerically stable log-softmax and the negative
+log-likelihood of the target classes."""
+import numpy as np
+
+from ..autograd import Function
+
+
+class LogSoftmax(Function):
+    """y = x - log(sum over `axis` of e^x), computed as (x - m) - log(sum e^(x - m)) with m the max,
+    so no exponential overflows.   Backward: dx = dy - softmax(x) * sum(dy) over `axis`."""
+
+    @staticmethod
+    def forward(ctx, x, *, axis):
+        shifted = x - x.max(axis=axis, keepdims=True)
+        y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        ctx.save_for_backward(y)
+        ctx.axis = axis
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):
+        y, = ctx.saved_arrays
+        return dy - np.exp(y) * dy.sum(axis=ctx.axis, keepdims=True)
+
+
+class NLLLoss(Function):
+    """Negative log-likelihood of class indices, with PyTorch's weighting and reductions.
+
+    logp: (N, C) or (N, C, d1, ...) log-probabilities;  target: (N,) or (N, d1, ...) integers.
+    loss_k = -weight[t_k] * logp[k, t_k] for every sample position k whose t_k != ignore_index
+    (ignored positions contribute 0).  reduction: 'none' -> the loss_k;  'sum' -> their sum;
+    'mean' -> their sum / (sum of weight[t_k] over non-ignored k).
+
+    Backward: dlogp[k, t_k] = -weight[t_k] * dloss_k (divided by the same total for 'mean');
+    every other entry is 0.
+    """
+
+    @staticmethod
+    def forward(ctx, logp, *, target, weight=None, ignore_index=-100, reduction="mean"):
+        keep = target != ignore_index                                   # (N, d1, ...)
+        safe_target = np.where(keep, target, 0)
+        picked = np.take_along_axis(logp, np.expand_dims(safe_target, 1), axis=1).squeeze(1)
+        w = weight[safe_target] if weight is not None else np.ones_like(picked)
+        w = np.where(keep, w, 0).astype(logp.dtype)                     # (N, d1, ...)
+        losses = -w * picked
+        ctx.save_for_backward(w, safe_target)
+        ctx.logp_shape, ctx.logp_dtype, ctx.reduction = logp.shape, logp.dtype, reduction
+        if reduction == "none":
+            return losses
+        if reduction == "sum":
+            return np.asarray(losses.sum())
+        ctx.total_weight = w.sum()
+        return np.asarray(losses.sum() / ctx.total_weight)              # nan if all ignored, as torch
+
+    @staticmethod
+    def backward(ctx, dy):
+        w, safe_target = ctx.saved_arrays
+        per_position = -w * dy                                          # dy broadcasts when reduced
+        if ctx.reduction == "mean":
+            per_position = per_position / ctx.total_weight
+        dlogp = np.zeros(ctx.logp_shape, dtype=ctx.logp_dtype)
+        np.put_along_axis(dlogp, np.expand_dims(safe_target, 1),
+                          np.expand_dims(per_position, 1).astype(ctx.logp_dtype), axis=1)
+        return dlogp

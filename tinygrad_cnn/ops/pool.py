@@ -1,0 +1,103 @@
+"""Pooling: the max or the mean of each window. Shapes use the symbol key of _windows.py."""
+import numpy as np
+
+from ..autograd import Function
+from ._windows import col2im, output_size, pad2d, sliding_windows, unpad2d
+
+
+def _pool_padding(H, W, kernel, stride, padding, dilation, ceil_mode):
+    """Output size, and the padding ((top, bottom), (left, right)) that makes exactly Ho x Wo
+    windows fit: ceil_mode may need more padding at the bottom/right than at the top/left."""
+    (KH, KW), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    Ho = output_size(H, KH, sh, ph, dh, ceil_mode)
+    Wo = output_size(W, KW, sw, pw, dw, ceil_mode)
+    bottom = max((Ho - 1) * sh + dh * (KH - 1) + 1 - H - ph, 0)
+    right = max((Wo - 1) * sw + dw * (KW - 1) + 1 - W - pw, 0)
+    return (Ho, Wo), ((ph, bottom), (pw, right))
+
+
+class MaxPool2d(Function):
+    """y[n, c, i, j] = max over the KH x KW window at (i*sh, j*sw) of x, padded with -inf.
+
+    x: (N, C, H, W)  ->  y: (N, C, Ho, Wo),   Ho = floor((H + 2p - d(KH - 1) - 1) / s) + 1
+
+    Backward: the whole dy[n, c, i, j] goes to the ONE input that won its window; the others get 0.
+    NOTE: on ties the first maximum in row-major window order wins (as PyTorch), a NaN always
+    wins; where windows overlap, an input that wins several windows receives the sum.
+    """
+
+    @staticmethod
+    def forward(ctx, x, *, kernel_size, stride, padding, dilation, ceil_mode):
+        N, C, H, W = x.shape
+        (Ho, Wo), pads = _pool_padding(H, W, kernel_size, stride, padding, dilation, ceil_mode)
+        xp = pad2d(x, pads, value=-np.inf)                              # (N, C, Hp, Wp)
+        windows = sliding_windows(xp, kernel_size, stride, dilation)[:, :, :Ho, :Wo]  # (N, C, Ho, Wo, KH, KW)
+        KH, KW = kernel_size
+        # A running max over the KH*KW offsets: a few fast passes instead of argmax over tiny axes.
+        y = windows[..., 0, 0].copy()                                   # (N, C, Ho, Wo)
+        winner = np.zeros(y.shape, dtype=np.int32)                      # flat offset p*KW + q
+        for offset in range(1, KH * KW):
+            candidate = windows[..., offset // KW, offset % KW]
+            better = (candidate > y) | np.isnan(candidate)              # strict '>': first max stays
+            y = np.where(better, candidate, y)
+            winner[better] = offset
+        ctx.save_for_backward(winner)
+        ctx.xp_shape, ctx.pads = xp.shape, pads
+        ctx.kernel_size, ctx.stride, ctx.dilation = kernel_size, stride, dilation
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):                                              # dy: (N, C, Ho, Wo)
+        winner, = ctx.saved_arrays
+        KH, KW = ctx.kernel_size
+        one_hot = winner[..., None] == np.arange(KH * KW)               # (N, C, Ho, Wo, KH*KW)
+        dwindows = (one_hot * dy[..., None]).reshape(dy.shape + (KH, KW))  # (N, C, Ho, Wo, KH, KW)
+        return unpad2d(col2im(dwindows, ctx.xp_shape, ctx.stride, ctx.dilation), ctx.pads)
+
+
+class AvgPool2d(Function):
+    """y[n, c, i, j] = (sum of the KH x KW window at (i*sh, j*sw) of the zero-padded x) / divisor
+
+    The divisor counts the window's cells that lie inside the input plus its padding
+    (count_include_pad=True) or inside the input only (False); cells added by ceil_mode never
+    count; divisor_override replaces it. Backward: each window spreads dy / divisor evenly over
+    its cells; overlapping windows add.
+    """
+
+    @staticmethod
+    def forward(ctx, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                divisor_override=None):
+        N, C, H, W = x.shape
+        (Ho, Wo), pads = _pool_padding(H, W, kernel_size, stride, padding, (1, 1), ceil_mode)
+        xp = pad2d(x, pads)                                             # (N, C, Hp, Wp)
+        windows = sliding_windows(xp, kernel_size, stride)[:, :, :Ho, :Wo]  # (N, C, Ho, Wo, KH, KW)
+        KH, KW = kernel_size
+        total = windows[..., 0, 0].copy()                               # (N, C, Ho, Wo)
+        for offset in range(1, KH * KW):
+            total += windows[..., offset // KW, offset % KW]
+        if divisor_override:
+            divisor = np.full((Ho, Wo), divisor_override, dtype=x.dtype)
+        else:
+            divisor = np.outer(*(
+                _cells_counted(n_out, size, k, s, p, count_include_pad)
+                for n_out, size, k, s, p in zip((Ho, Wo), (H, W), kernel_size, stride, padding))
+            ).astype(x.dtype)                                           # (Ho, Wo)
+        ctx.divisor, ctx.xp_shape, ctx.pads = divisor, xp.shape, pads
+        ctx.kernel_size, ctx.stride = kernel_size, stride
+        return total / divisor
+
+    @staticmethod
+    def backward(ctx, dy):                                              # dy: (N, C, Ho, Wo)
+        share = (dy / ctx.divisor)[..., None, None]                     # (N, C, Ho, Wo, 1, 1)
+        dwindows = np.broadcast_to(share, dy.shape + tuple(ctx.kernel_size))  # no copy
+        return unpad2d(col2im(dwindows, ctx.xp_shape, ctx.stride), ctx.pads)
+
+
+def _cells_counted(n_out, size, kernel, stride, padding, count_include_pad):
+    """For each window along one axis, how many of its cells the average divides by."""
+    start = np.arange(n_out) * stride - padding                         # in unpadded coordinates
+    if count_include_pad:
+        lo, hi = -padding, size + padding
+    else:
+        lo, hi = 0, size
+    return np.minimum(start + kernel, hi) - np.maximum(start, lo)

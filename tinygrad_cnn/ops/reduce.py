@@ -1,0 +1,49 @@
+"""Reductions over one or more axes."""
+import numpy as np
+
+from ..autograd import Function
+
+
+def _restore_reduced_axes(dy, axis, keepdims):
+    """Give dy back the reduced axes (as size 1) so that it broadcasts against x."""
+    if keepdims or axis is None:  # a full reduction without keepdims leaves a scalar, which broadcasts
+        return dy
+    return np.expand_dims(dy, axis)
+
+
+class Sum(Function):
+    """y = sum of x over `axis` (all axes if None).
+
+    Backward: every x that was added receives dy unchanged: dx = broadcast(dy) to x's shape."""
+
+    @staticmethod
+    def forward(ctx, x, *, axis=None, keepdims=False):
+        ctx.x_shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
+        return np.asarray(x.sum(axis=axis, keepdims=keepdims))
+
+    @staticmethod
+    def backward(ctx, dy):
+        dy = _restore_reduced_axes(dy, ctx.axis, ctx.keepdims)
+        return np.broadcast_to(dy, ctx.x_shape)
+
+
+class Max(Function):
+    """y = max of x over `axis` (all axes if None).
+
+    Backward: dy goes to the position that holds the maximum; dx is 0 elsewhere.
+    NOTE: when several entries tie for the maximum they share dy equally, as torch.amax and the
+    all-axes torch.max do. (Tensor.max(dim) returning indices routes to the returned index instead,
+    like torch.max(x, dim); see Tensor.max.)"""
+
+    @staticmethod
+    def forward(ctx, x, *, axis=None, keepdims=False):
+        y = x.max(axis=axis, keepdims=True)
+        is_max = x == y                                                      # x's shape
+        ctx.save_for_backward((is_max / is_max.sum(axis=axis, keepdims=True)).astype(x.dtype))  # tie shares
+        ctx.axis, ctx.keepdims = axis, keepdims
+        return y if keepdims else np.asarray(y.squeeze(axis=axis) if axis is not None else y.reshape(()))
+
+    @staticmethod
+    def backward(ctx, dy):
+        share, = ctx.saved_arrays
+        return share * _restore_reduced_axes(dy, ctx.axis, ctx.keepdims)

@@ -1,0 +1,8 @@
+"""Optimizers and learning-rate schedules, as torch.optim: read optimizer.py, then sgd.py,
+adam.py and lr_scheduler.py."""
+from . import lr_scheduler
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]
