@@ -10,8 +10,6 @@ from .random import manual_seed
 from .tensor import Tensor
 
 from . import nn, optim, data  # noqa: E402  (they build on the core above)
-try:
-    from .serialization import load, save
-except SyntaxError: pass
+from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"

@@ -1,8 +1,9 @@
-"""Module, the base of every layer and model, and Parameter, the tensor a module trains.
+"""Module, the base of every layer and model (Parameter, the tensor it trains, is in parameter.py).
 
 A module finds its parameters, buffers and submodules by walking its attributes (and the lists,
-tuples and dicts they hold) in definition order, so no registration call is needed. Read next:
-nn/layers/linear.py for the simplest layer, nn/layers/container.py for Sequential.
+tuples and dicts they hold) in definition order, so no registration call is needed; _naming.py
+gives each module the qualified name its ops record. Read next: nn/layers/linear.py for the
+simplest layer, nn/layers/container.py for Sequential.
 """
 from __future__ import annotations
 

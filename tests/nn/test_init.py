@@ -1,0 +1,106 @@
+"""nn.init: gains and fans as PyTorch, distributions, in-place fills that keep dtype and record
+nothing, reproducibility through the global generator."""
+import math
+
+import numpy as np
+import pytest
+
+import tinygrad_cnn as tg
+from tinygrad_cnn.nn import Parameter, init
+
+
+def _p(*shape, dtype=np.float32):
+    return Parameter(np.zeros(shape, dtype=dtype))
+
+
+@pytest.mark.parametrize("nonlinearity, param, gain", [
+    ("linear", None, 1.0), ("conv2d", None, 1.0), ("sigmoid", None, 1.0), ("tanh", None, 5 / 3),
+    ("relu", None, math.sqrt(2)), ("selu", None, 0.75),
+    ("leaky_relu", None, math.sqrt(2 / (1 + 0.01 ** 2))), ("leaky_relu", math.sqrt(5), math.sqrt(1 / 3)),
+])
+def test_calculate_gain(nonlinearity, param, gain):
+    assert init.calculate_gain(nonlinearity, param) == pytest.approx(gain, rel=1e-12)
+
+
+def test_calculate_gain_errors():
+    with pytest.raises(ValueError, match="Unsupported nonlinearity gelu"):
+        init.calculate_gain("gelu")
+    with pytest.raises(ValueError, match="negative_slope"):
+        init.calculate_gain("leaky_relu", "a")
+
+
+def test_calculate_gain_equals_torch():
+    torch = pytest.importorskip("torch")
+    for name in ("linear", "conv_transpose2d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"):
+        assert init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name))
+
+
+def test_fans():
+    assert init._calculate_fan_in_and_fan_out(_p(30, 20)) == (20, 30)
+    assert init._calculate_fan_in_and_fan_out(_p(16, 6, 5, 3)) == (6 * 15, 16 * 15)
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        init.kaiming_uniform_(_p(5))
+    with pytest.raises(ValueError, match="Mode fan_avg not supported"):
+        init.kaiming_normal_(_p(3, 3), mode="fan_avg")
+
+
+@pytest.mark.parametrize("fill, low, high, std", [
+    (lambda t: init.uniform_(t, -2.0, 3.0), -2.0, 3.0, 5 / math.sqrt(12)),
+    (lambda t: init.kaiming_uniform_(t, a=math.sqrt(5)), -1 / 20, 1 / 20, 1 / 20 / math.sqrt(3)),
+    (lambda t: init.kaiming_uniform_(t, nonlinearity="relu", mode="fan_out"),
+     -math.sqrt(6 / 300), math.sqrt(6 / 300), math.sqrt(2 / 300)),
+    (lambda t: init.xavier_uniform_(t, gain=2.0), -2 * math.sqrt(6 / 700), 2 * math.sqrt(6 / 700),
+     2 * math.sqrt(2 / 700)),
+])
+def test_uniform_fills_stay_in_bounds_with_the_right_spread(fill, low, high, std):
+    tg.manual_seed(0)
+    t = fill(_p(300, 400))  # fan_in 400, fan_out 300
+    assert low <= t.data.min() and t.data.max() <= high
+    assert t.data.min() < low + 0.01 * (high - low) and t.data.max() > high - 0.01 * (high - low)
+    assert t.data.std() == pytest.approx(std, rel=0.02)
+
+
+@pytest.mark.parametrize("fill, mean, std", [
+    (lambda t: init.normal_(t, 1.0, 0.5), 1.0, 0.5),
+    (lambda t: init.kaiming_normal_(t, nonlinearity="relu"), 0.0, math.sqrt(2 / 400)),
+    (lambda t: init.kaiming_normal_(t, a=0.2, mode="fan_out"), 0.0,
+     math.sqrt(2 / (1 + 0.04)) / math.sqrt(300)),
+    (lambda t: init.xavier_normal_(t), 0.0, math.sqrt(2 / 700)),
+])
+def test_normal_fills_have_the_right_moments(fill, mean, std):
+    tg.manual_seed(1)
+    t = fill(_p(300, 400))
+    assert t.data.mean() == pytest.approx(mean, abs=0.01 * std + 1e-12 if mean == 0 else 0.01)
+    assert t.data.std() == pytest.approx(std, rel=0.02)
+
+
+def test_constant_fills():
+    t = _p(2, 3)
+    assert init.ones_(t) is t and (t.data == 1).all()
+    assert (init.zeros_(t).data == 0).all()
+    assert (init.constant_(t, 2.5).data == 2.5).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fills_are_in_place_keep_dtype_and_record_nothing(dtype):
+    t = _p(4, 5, dtype=dtype)
+    array = t.data
+    for fill in (init.kaiming_uniform_, init.kaiming_normal_, init.xavier_uniform_,
+                 init.xavier_normal_, init.uniform_, init.normal_, init.zeros_, init.ones_):
+        assert fill(t) is t
+        assert t.data is array and t.dtype == dtype
+        assert t.grad_fn is None and t.is_leaf and t.requires_grad
+
+
+def test_global_seed_and_explicit_generator_are_reproducible():
+    tg.manual_seed(7)
+    a = init.kaiming_uniform_(_p(3, 4)).data.copy()
+    tg.manual_seed(7)
+    np.testing.assert_array_equal(a, init.kaiming_uniform_(_p(3, 4)).data)
+    b = init.normal_(_p(3), generator=np.random.default_rng(5)).data
+    np.testing.assert_array_equal(b, init.normal_(_p(3), generator=np.random.default_rng(5)).data)
+
+
+def test_zero_element_tensor_is_a_no_op_with_a_warning():
+    with pytest.warns(UserWarning, match="zero-element"):
+        init.kaiming_uniform_(_p(0, 3))

@@ -1,0 +1,269 @@
+"""Layers: parameter shapes, default initialisation, argument checks, behaviour, containers."""
+import math
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import tinygrad_cnn as tg
+from tinygrad_cnn import nn
+from tinygrad_cnn.random import get_rng
+
+
+# -- parameter shapes and default initialisation ----------------------------------------------------
+@pytest.mark.parametrize("make, shapes", [
+    (lambda: nn.Linear(20, 30), {"weight": (30, 20), "bias": (30,)}),
+    (lambda: nn.Linear(4, 2, bias=False), {"weight": (2, 4)}),
+    (lambda: nn.Conv2d(6, 16, 5), {"weight": (16, 6, 5, 5), "bias": (16,)}),
+    (lambda: nn.Conv2d(4, 8, (3, 1), groups=2, bias=False), {"weight": (8, 2, 3, 1)}),
+    (lambda: nn.ConvTranspose2d(8, 6, 2, groups=2), {"weight": (8, 3, 2, 2), "bias": (6,)}),
+    (lambda: nn.BatchNorm2d(5), {"weight": (5,), "bias": (5,)}),
+    (lambda: nn.BatchNorm2d(5, affine=False), {}),
+])
+def test_parameter_shapes(make, shapes):
+    assert {n: p.shape for n, p in make().named_parameters()} == shapes
+
+
+def test_parameters_are_float32_unless_dtype_given():
+    assert nn.Linear(2, 2).weight.dtype == np.float32
+    assert nn.Conv2d(1, 1, 3, dtype=np.float64).bias.dtype == np.float64
+    with pytest.raises(TypeError, match="dtype"):
+        nn.Linear(2, 2, dtype=np.int32)
+
+
+@pytest.mark.parametrize("make, fan_in", [
+    (lambda: nn.Linear(300, 200), 300),
+    (lambda: nn.Conv2d(12, 63, 3, groups=3), 4 * 9),
+    (lambda: nn.ConvTranspose2d(64, 30, 3, groups=2), 15 * 9),  # fan_in from weight dim 1
+])
+def test_default_init_is_uniform_in_one_over_sqrt_fan_in(make, fan_in):
+    tg.manual_seed(0)
+    layer = make()
+    bound = 1 / math.sqrt(fan_in)
+    for p in (layer.weight, layer.bias):
+        assert np.abs(p.data).max() <= bound
+    w = layer.weight.data
+    assert np.abs(w).max() > 0.95 * bound               # the whole range is used
+    assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound  # std of U(-b, b) is b/sqrt(3)
+    assert abs(w.mean()) < 0.05 * bound
+
+
+def test_init_is_reproducible_with_manual_seed():
+    tg.manual_seed(3)
+    a = nn.Conv2d(3, 4, 3).weight.data.copy()
+    tg.manual_seed(3)
+    np.testing.assert_array_equal(a, nn.Conv2d(3, 4, 3).weight.data)
+
+
+def test_batchnorm_initial_state():
+    bn = nn.BatchNorm2d(3)
+    sd = bn.state_dict()
+    assert sd["weight"].tolist() == [1, 1, 1] and sd["bias"].tolist() == [0, 0, 0]
+    assert sd["running_mean"].tolist() == [0, 0, 0] and sd["running_var"].tolist() == [1, 1, 1]
+    assert sd["num_batches_tracked"].shape == () and sd["num_batches_tracked"] == 0
+    assert list(nn.BatchNorm2d(3, track_running_stats=False).state_dict()) == ["weight", "bias"]
+    assert list(nn.BatchNorm2d(3, bias=False).state_dict())[:2] == ["weight", "running_mean"]
+
+
+# -- argument validation, before any parameter is created -------------------------------------------
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: nn.Conv2d(4, 6, 3, groups=3), ValueError, "Conv2d: groups=3 must divide in_channels=4"),
+    (lambda: nn.Conv2d(6, 4, 3, groups=3), ValueError, "groups=3 must divide out_channels=4"),
+    (lambda: nn.Conv2d(1, 1, 0), ValueError, "kernel_size=0"),
+    (lambda: nn.Conv2d(1, 1, (3, 3, 3)), ValueError, "kernel_size must be an int or a pair"),
+    (lambda: nn.Conv2d(1, 1, 3, stride=0), ValueError, "stride=0"),
+    (lambda: nn.Conv2d(1, 1, 3, padding=-1), ValueError, "padding=-1"),
+    (lambda: nn.Conv2d(1, 1, 3, padding="full"), ValueError, "padding='full'"),
+    (lambda: nn.Conv2d(1, 1, 3, stride=2, padding="same"), ValueError, "strided"),
+    (lambda: nn.Conv2d(1, 1, 3, padding_mode="reflect"), ValueError, "padding_mode='reflect'"),
+    (lambda: nn.Conv2d(1.5, 1, 3), TypeError, "in_channels must be an int"),
+    (lambda: nn.Conv2d(0, 1, 3), ValueError, "in_channels=0"),
+    (lambda: nn.ConvTranspose2d(1, 1, 3, stride=2, output_padding=2), ValueError, "output_padding"),
+    (lambda: nn.ConvTranspose2d(1, 1, 3, padding="same"), ValueError, "padding must be an int"),
+    (lambda: nn.Linear(0, 3), ValueError, "Linear: in_features=0"),
+    (lambda: nn.Linear(3, True), TypeError, "out_features must be an int"),
+    (lambda: nn.MaxPool2d(2, padding=2), ValueError, "at most half"),
+    (lambda: nn.MaxPool2d(2, return_indices=True), ValueError, "return_indices"),
+    (lambda: nn.AvgPool2d(0), ValueError, "AvgPool2d: kernel_size=0"),
+    (lambda: nn.AdaptiveAvgPool2d((1, 2, 3)), ValueError, "output_size"),
+    (lambda: nn.BatchNorm2d(0), ValueError, "num_features=0"),
+    (lambda: nn.BatchNorm2d(3, momentum=2.0), ValueError, "momentum=2.0"),
+    (lambda: nn.Dropout(1.5), ValueError, "Dropout: p=1.5 must be between 0.0 and 1.0"),
+    (lambda: nn.Upsample(), ValueError, "exactly one of size and scale_factor"),
+    (lambda: nn.Upsample(scale_factor=2, mode="bicubic"), ValueError, "mode='bicubic'"),
+    (lambda: nn.Upsample(scale_factor=-1), ValueError, "scale_factor"),
+    (lambda: nn.LocalResponseNorm(0), ValueError, "size=0"),
+    (lambda: nn.CrossEntropyLoss(reduction="avg"), ValueError, "reduction='avg'"),
+    (lambda: nn.CrossEntropyLoss(label_smoothing=1.5), ValueError, "label_smoothing=1.5"),
+    (lambda: nn.MSELoss(reduction=None), ValueError, "reduction=None"),
+    (lambda: nn.Sequential(nn.ReLU(), "relu"), TypeError, "str is not a Module"),
+])
+def test_bad_arguments_raise_before_drawing_any_random_number(make, error, match):
+    state = get_rng().bit_generator.state
+    with pytest.raises(error, match=match):
+        make()
+    assert get_rng().bit_generator.state == state
+
+
+# -- behaviour --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("layer, shape, out", [
+    (nn.Conv2d(1, 6, 5, padding=2), (2, 1, 28, 28), (2, 6, 28, 28)),
+    (nn.Conv2d(3, 4, 3, padding="same", dilation=2), (1, 3, 7, 6), (1, 4, 7, 6)),
+    (nn.Conv2d(3, 4, 3, padding="valid", stride=2), (1, 3, 7, 7), (1, 4, 3, 3)),
+    (nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1), (1, 8, 5, 5), (1, 4, 10, 10)),
+    (nn.MaxPool2d(3, stride=2, ceil_mode=True), (1, 2, 8, 8), (1, 2, 4, 4)),
+    (nn.AvgPool2d(2), (1, 2, 9, 9), (1, 2, 4, 4)),
+    (nn.AdaptiveAvgPool2d((3, None)), (1, 2, 7, 5), (1, 2, 3, 5)),
+    (nn.Flatten(), (2, 3, 4, 5), (2, 60)),
+    (nn.Flatten(0, 1), (2, 3, 4), (6, 4)),
+    (nn.Upsample(size=(6, 9)), (1, 1, 2, 3), (1, 1, 6, 9)),
+    (nn.LocalResponseNorm(3), (2, 5, 3, 3), (2, 5, 3, 3)),
+])
+def test_output_shapes(layer, shape, out):
+    assert layer(tg.randn(*shape)).shape == out
+
+
+def test_batchnorm_updates_running_stats_in_train_and_uses_them_in_eval():
+    bn = nn.BatchNorm2d(2)
+    x = tg.tensor(np.arange(2 * 2 * 3 * 3, dtype=np.float32).reshape(2, 2, 3, 3))
+    bn(x)
+    values = x.numpy().transpose(1, 0, 2, 3).reshape(2, -1)
+    np.testing.assert_allclose(bn.running_mean.data, 0.1 * values.mean(1), rtol=1e-6)
+    np.testing.assert_allclose(bn.running_var.data, 0.9 + 0.1 * values.var(1, ddof=1), rtol=1e-6)
+    assert bn.num_batches_tracked.data == 1
+    bn.eval()
+    y = bn(x).numpy()
+    expected = (x.numpy() - bn.running_mean.data[:, None, None]) / np.sqrt(
+        bn.running_var.data[:, None, None] + 1e-5)
+    np.testing.assert_allclose(y, expected, rtol=1e-5)
+    assert bn.num_batches_tracked.data == 1  # eval leaves the statistics alone
+
+
+def test_batchnorm_momentum_none_is_a_cumulative_average():
+    bn = nn.BatchNorm2d(1, momentum=None)
+    for value in (1.0, 3.0, 8.0):
+        bn(tg.full((2, 1, 2, 2), value))
+    np.testing.assert_allclose(bn.running_mean.data, [4.0])
+
+
+def test_batchnorm_rejects_wrong_rank():
+    with pytest.raises(ValueError, match="expected 4D input"):
+        nn.BatchNorm2d(3)(tg.randn(2, 3))
+    assert nn.BatchNorm1d(3)(tg.randn(4, 3)).shape == (4, 3)
+
+
+def test_dropout_train_and_eval():
+    tg.manual_seed(0)
+    drop = nn.Dropout(0.25)
+    y = drop(tg.ones(10000)).numpy()
+    np.testing.assert_allclose(np.unique(y), [0.0, 1 / 0.75], rtol=1e-6)
+    assert abs((y == 0).mean() - 0.25) < 0.02
+    np.testing.assert_array_equal(drop.eval()(tg.ones(5)).numpy(), np.ones(5))
+
+
+def test_activations_and_softmax_default_dim():
+    x = tg.tensor([[-1.0, 0.0, 2.0]])
+    np.testing.assert_allclose(nn.ReLU()(x).numpy(), [[0, 0, 2]])
+    np.testing.assert_allclose(nn.Sigmoid()(x).numpy(), 1 / (1 + np.exp(-x.numpy())), rtol=1e-6)
+    np.testing.assert_allclose(nn.Tanh()(x).numpy(), np.tanh(x.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(nn.Softmax()(x).numpy().sum(1), [1.0], rtol=1e-6)  # 2-d: dim 1
+    np.testing.assert_allclose(nn.Softmax()(tg.randn(3, 2, 2)).numpy().sum(0), np.ones((2, 2)),
+                               rtol=1e-6)  # 3-d: dim 0, as PyTorch
+    np.testing.assert_allclose(np.exp(nn.LogSoftmax(dim=1)(x).numpy()).sum(), 1.0, rtol=1e-6)
+
+
+def test_identity_ignores_arguments():
+    x = tg.randn(2)
+    assert nn.Identity(3, unused=True)(x) is x
+
+
+def test_loss_layers_match_hand_values():
+    logits = tg.tensor([[0.0, 0.0], [0.0, 0.0]])
+    assert nn.CrossEntropyLoss()(logits, tg.tensor([0, 1])).item() == pytest.approx(math.log(2))
+    assert nn.CrossEntropyLoss(ignore_index=1)(logits, tg.tensor([0, 1])).item() == \
+        pytest.approx(math.log(2))
+    assert nn.NLLLoss(reduction="sum")(tg.tensor([[-1.0, -2.0]]), tg.tensor([1])).item() == 2.0
+    assert nn.MSELoss()(tg.tensor([1.0, 3.0]), tg.tensor([0.0, 0.0])).item() == 5.0
+    assert nn.BCEWithLogitsLoss()(tg.tensor([0.0]), tg.tensor([1.0])).item() == \
+        pytest.approx(math.log(2))
+
+
+def test_layers_equal_torch_with_the_same_weights():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+
+    def build(m):
+        return m.Sequential(
+            m.Conv2d(3, 6, 3, padding=1), m.BatchNorm2d(6), m.ReLU(), m.MaxPool2d(2),
+            m.Conv2d(6, 8, 3, padding="same", groups=2), m.AvgPool2d(2),
+            m.ConvTranspose2d(8, 4, 2, stride=2), m.Upsample(scale_factor=2),
+            m.LocalResponseNorm(3), m.AdaptiveAvgPool2d((2, 2)), m.Flatten(), m.Linear(16, 5),
+            m.BatchNorm1d(5), m.Tanh(), m.LogSoftmax(dim=1))
+
+    ours, theirs = build(nn), build(torch.nn)
+    ours.load_state_dict(theirs.state_dict())
+    x = rng.standard_normal((4, 3, 8, 8)).astype(np.float32)
+    for mode in ("train", "eval", "train"):
+        getattr(ours, mode)(), getattr(theirs, mode)()
+        np.testing.assert_allclose(ours(tg.tensor(x)).numpy(),
+                                   theirs(torch.tensor(x)).detach().numpy(), atol=1e-5)
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_allclose(ours.state_dict()[key], value.numpy(), rtol=1e-5, err_msg=key)
+
+    logits = rng.standard_normal((6, 4)).astype(np.float32)
+    target = np.array([0, 1, 3, -100, 2, 2])
+    weight = rng.random(4).astype(np.float32)
+    for kwargs in ({}, {"label_smoothing": 0.1}, {"reduction": "sum"}, {"reduction": "none"}):
+        a = nn.CrossEntropyLoss(weight, **kwargs)(tg.tensor(logits), tg.tensor(target))
+        b = torch.nn.CrossEntropyLoss(torch.tensor(weight), **kwargs)(torch.tensor(logits),
+                                                                      torch.tensor(target))
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5)
+    y = rng.random((6, 4)).astype(np.float32)
+    pos = rng.random(4).astype(np.float32) + 0.5
+    a = nn.BCEWithLogitsLoss(pos_weight=pos)(tg.tensor(logits), tg.tensor(y))
+    b = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos))(torch.tensor(logits),
+                                                                  torch.tensor(y))
+    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5)
+
+
+# -- containers -------------------------------------------------------------------------------------
+def test_sequential_list_behaviour_and_renumbering():
+    a, b, c = nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 3)
+    seq = nn.Sequential(a, b)
+    seq.append(c)
+    assert len(seq) == 3 and list(seq) == [a, b, c] and seq[-1] is c
+    assert isinstance(seq[1:], nn.Sequential) and list(seq[1:]) == [b, c]
+    del seq[0]
+    assert [n for n, _ in seq.named_children()] == ["0", "1"]
+    assert [n for n, _ in seq.named_parameters()] == ["1.weight", "1.bias"]
+    seq.insert(0, a)
+    seq[1] = nn.Tanh()
+    assert [type(m).__name__ for m in seq] == ["Linear", "Tanh", "Linear"]
+    assert seq(tg.randn(4, 2)).shape == (4, 3)
+    with pytest.raises(IndexError, match="out of range"):
+        seq[3]
+
+
+def test_sequential_from_ordered_dict_keeps_names():
+    seq = nn.Sequential(OrderedDict([("conv", nn.Conv2d(1, 2, 3)), ("act", nn.ReLU())]))
+    assert [n for n, _ in seq.named_parameters()] == ["conv.weight", "conv.bias"]
+    assert seq.conv is seq[0]
+    with pytest.raises(KeyError, match="already exists"):
+        nn.Sequential(OrderedDict([("forward", nn.ReLU())]))
+
+
+def test_module_list_and_dict():
+    layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(2)])
+    layers += [nn.ReLU()]
+    layers.extend([nn.Tanh()])
+    assert len(layers) == 4 and isinstance(layers[:2], nn.ModuleList)
+    assert repr(layers).startswith("ModuleList(\n  (0-1): 2 x Linear(")
+
+    heads = nn.ModuleDict({"cls": nn.Linear(2, 3)})
+    heads["box"] = nn.Linear(2, 4)
+    assert heads.keys() == ["cls", "box"] and "box" in heads and list(heads) == ["cls", "box"]
+    assert [n for n, _ in heads.named_parameters()] == ["cls.weight", "cls.bias", "box.weight",
+                                                        "box.bias"]
+    assert isinstance(heads.pop("cls"), nn.Linear) and len(heads) == 1
+    with pytest.raises(KeyError, match="already exists"):
+        heads["training"] = nn.ReLU()

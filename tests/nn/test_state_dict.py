@@ -1,0 +1,105 @@
+"""Module.state_dict / load_state_dict: PyTorch's keys and order, copies, dtype casts, and
+all-or-nothing loading with errors that list every problem."""
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+from tinygrad_cnn import nn
+from tinygrad_cnn.nn import Module
+
+
+class Net(Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU())
+        self.fc = nn.Linear(2, 3)
+
+    def forward(self, x):
+        return self.fc(self.features(x).mean((2, 3)))
+
+
+def test_state_dict_values_are_copies():
+    model = Net()
+    sd = model.state_dict()
+    assert isinstance(sd, OrderedDict)
+    sd["fc.weight"][...] = 7
+    assert not (model.fc.weight.data == 7).any()
+    assert model.state_dict(keep_vars=True)["fc.weight"] is model.fc.weight
+
+
+def test_load_state_dict_round_trip_and_dtype_cast():
+    a, b = Net(), Net()
+    sd = {k: v.astype(np.float64) if v.dtype == np.float32 else v for k, v in a.state_dict().items()}
+    result = b.load_state_dict(sd)
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert b.fc.weight.dtype == np.float32
+    for (k, va), vb in zip(a.state_dict().items(), b.state_dict().values()):
+        np.testing.assert_array_equal(va, vb, err_msg=k)
+
+
+def test_load_state_dict_accepts_tensors():
+    a, b = Net(), Net()
+    b.load_state_dict(a.state_dict(keep_vars=True))
+    np.testing.assert_array_equal(a.fc.bias.data, b.fc.bias.data)
+
+
+def test_load_state_dict_error_lists_everything_and_changes_nothing():
+    model = Net()
+    before = model.state_dict()
+    sd = model.state_dict()
+    del sd["fc.bias"]
+    sd["fc.extra"] = np.zeros(1)
+    sd["features.0.weight"] = np.zeros((2, 1, 5, 5), dtype=np.float32)
+    sd["fc.weight"] = np.zeros_like(sd["fc.weight"])  # valid, but must not be applied
+    with pytest.raises(RuntimeError) as info:
+        model.load_state_dict(sd)
+    message = str(info.value)
+    assert "Error(s) in loading state_dict for Net" in message
+    assert 'Missing key(s) in state_dict: "fc.bias"' in message
+    assert 'Unexpected key(s) in state_dict: "fc.extra"' in message
+    assert ("size mismatch for features.0.weight: copying a param with shape (2, 1, 5, 5) from "
+            "checkpoint, the shape in current model is (2, 1, 3, 3)") in message
+    for k, v in model.state_dict().items():
+        np.testing.assert_array_equal(v, before[k], err_msg=k)
+
+
+def test_load_state_dict_non_strict_reports_keys_but_still_checks_shapes():
+    model = Net()
+    sd = model.state_dict()
+    del sd["fc.bias"]
+    sd["other"] = np.zeros(1)
+    result = model.load_state_dict(sd, strict=False)
+    assert result.missing_keys == ["fc.bias"] and result.unexpected_keys == ["other"]
+    sd["fc.weight"] = np.zeros((1, 1))
+    with pytest.raises(RuntimeError, match="size mismatch for fc.weight"):
+        model.load_state_dict(sd, strict=False)
+
+
+def test_load_state_dict_rejects_non_numeric_values():
+    model = nn.Linear(1, 1)
+    with pytest.raises(RuntimeError, match="not numeric"):
+        model.load_state_dict({"weight": np.array([["a"]]), "bias": np.zeros(1)})
+    with pytest.raises(TypeError, match="dict-like"):
+        model.load_state_dict([1, 2])
+
+
+def test_state_dict_keys_and_shapes_equal_torch():
+    torch = pytest.importorskip("torch")
+
+    def build(m):
+        return m.Sequential(OrderedDict(
+            stem=m.Sequential(m.Conv2d(3, 8, 3, bias=False), m.BatchNorm2d(8), m.ReLU()),
+            blocks=m.ModuleList([m.Conv2d(8, 8, 3, groups=2), m.ConvTranspose2d(8, 4, 2, stride=2)]),
+            heads=m.ModuleDict({"cls": m.Linear(4, 10), "bn": m.BatchNorm1d(10, affine=False)}),
+            loss=m.CrossEntropyLoss(weight=np.ones(10, np.float32) if m is nn else torch.ones(10))))
+
+    ours, theirs = build(nn), build(torch.nn)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [tuple(v.shape) for v in ours.state_dict().values()] == \
+        [tuple(v.shape) for v in theirs.state_dict().values()]
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    ours.load_state_dict(theirs.state_dict())  # torch tensors convert through np.asarray
+    np.testing.assert_array_equal(ours.heads["cls"].weight.data,
+                                  theirs.heads["cls"].weight.detach().numpy())

@@ -1,0 +1,134 @@
+"""Learning-rate schedules: closed-form values by hand, equality with torch's (recursive) ones,
+ReduceLROnPlateau's patience / threshold / cooldown / min_lr, and state dicts."""
+import math
+
+import pytest
+
+from tinygrad_cnn import optim
+from tinygrad_cnn.nn import Parameter
+from tinygrad_cnn.optim import lr_scheduler
+
+
+def _sgd(lr=1.0, groups=1):
+    return optim.SGD([{"params": [Parameter([1.0])]} for _ in range(groups)], lr=lr)
+
+
+def _lrs(scheduler, epochs):
+    """lr used in each epoch: read before stepping, as a training loop sees it."""
+    values = []
+    for _ in range(epochs):
+        values.append(scheduler.get_last_lr()[0])
+        scheduler.optimizer.step()
+        scheduler.step()
+    return values
+
+
+def test_step_lr_by_hand():
+    assert _lrs(lr_scheduler.StepLR(_sgd(1.0), step_size=2, gamma=0.1), 6) == \
+        pytest.approx([1, 1, 0.1, 0.1, 0.01, 0.01])
+
+
+def test_multistep_lr_by_hand():
+    assert _lrs(lr_scheduler.MultiStepLR(_sgd(1.0), milestones=[3, 1], gamma=0.5), 5) == \
+        pytest.approx([1, 0.5, 0.5, 0.25, 0.25])
+
+
+def test_cosine_by_hand():
+    values = _lrs(lr_scheduler.CosineAnnealingLR(_sgd(1.0), T_max=4, eta_min=0.2), 5)
+    assert values == pytest.approx([1.0, 0.2 + 0.8 * (1 + math.cos(math.pi / 4)) / 2, 0.6,
+                                    0.2 + 0.8 * (1 + math.cos(3 * math.pi / 4)) / 2, 0.2])
+
+
+def test_scheduler_sets_optimizer_lr_and_initial_lr():
+    opt = _sgd(0.5, groups=2)
+    opt.param_groups[1]["lr"] = 0.1
+    sched = lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    assert [g["initial_lr"] for g in opt.param_groups] == [0.5, 0.1]
+    opt.step()
+    sched.step()
+    assert [g["lr"] for g in opt.param_groups] == sched.get_last_lr() == [0.25, 0.05]
+
+
+def test_resume_needs_initial_lr():
+    with pytest.raises(KeyError, match="initial_lr"):
+        lr_scheduler.StepLR(_sgd(), step_size=1, last_epoch=3)
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="is not an Optimizer"):
+        lr_scheduler.StepLR(object(), step_size=1)
+    with pytest.raises(ValueError, match="step_size"):
+        lr_scheduler.StepLR(_sgd(), step_size=0)
+    with pytest.raises(ValueError, match="T_max"):
+        lr_scheduler.CosineAnnealingLR(_sgd(), T_max=0)
+    with pytest.raises(ValueError, match="Factor should be < 1.0"):
+        lr_scheduler.ReduceLROnPlateau(_sgd(), factor=1.0)
+    with pytest.raises(ValueError, match="mode avg is unknown"):
+        lr_scheduler.ReduceLROnPlateau(_sgd(), mode="avg")
+    with pytest.raises(ValueError, match="threshold mode x is unknown"):
+        lr_scheduler.ReduceLROnPlateau(_sgd(), threshold_mode="x")
+    with pytest.raises(ValueError, match="expected 1 min_lrs, got 2"):
+        lr_scheduler.ReduceLROnPlateau(_sgd(), min_lr=[0, 0])
+
+
+def test_reduce_on_plateau_divides_by_ten_when_validation_stalls():
+    sched = lr_scheduler.ReduceLROnPlateau(_sgd(0.1), patience=2)
+    lrs = []
+    for loss in [1.0, 0.9, 0.9, 0.9, 0.9, 0.8, 0.8, 0.8, 0.8]:
+        sched.step(loss)
+        lrs.append(sched.get_last_lr()[0])
+    # 3 epochs without improvement (> patience) after 0.9, then again after 0.8
+    assert lrs == pytest.approx([0.1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.01, 0.001])
+
+
+def test_state_dict_round_trip():
+    sched = lr_scheduler.StepLR(_sgd(1.0), step_size=2)
+    _lrs(sched, 3)
+    state = sched.state_dict()
+    assert "optimizer" not in state and state["last_epoch"] == 3
+    other = lr_scheduler.StepLR(_sgd(1.0), step_size=5)
+    other.load_state_dict(state)
+    assert other.step_size == 2 and other.last_epoch == 3
+    assert "lr_lambdas" not in lr_scheduler.LambdaLR(_sgd(), lambda e: 1.0).state_dict()
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, opt: lib.StepLR(opt, step_size=3, gamma=0.3),
+    lambda lib, opt: lib.MultiStepLR(opt, milestones=[2, 5, 6, 11], gamma=0.1),
+    lambda lib, opt: lib.ExponentialLR(opt, gamma=0.9),
+    lambda lib, opt: lib.CosineAnnealingLR(opt, T_max=7),
+    lambda lib, opt: lib.CosineAnnealingLR(opt, T_max=10, eta_min=0.001),
+    lambda lib, opt: lib.LambdaLR(opt, lambda epoch: 1 / (1 + epoch)),
+])
+def test_schedules_equal_torch(make):
+    torch = pytest.importorskip("torch")
+    opt = _sgd(0.1, groups=2)
+    opt.param_groups[1]["lr"] = 0.05
+    topt = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.ones(1))], "lr": lr}
+                            for lr in (0.1, 0.05)], lr=0.1)
+    ours, theirs = make(lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
+    for _ in range(25):  # beyond T_max too: the cosine goes back up
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12, abs=1e-15)
+        opt.step(), topt.step()
+        ours.step(), theirs.step()
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(), dict(patience=1, cooldown=2), dict(mode="max", patience=0, factor=0.5),
+    dict(threshold_mode="abs", threshold=0.05, patience=1, min_lr=0.003),
+    dict(mode="max", threshold_mode="abs", threshold=0.1, patience=2, eps=0.01),
+])
+def test_reduce_on_plateau_equals_torch(kwargs):
+    torch = pytest.importorskip("torch")
+    opt = _sgd(0.1)
+    topt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)
+    ours = lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(topt, **kwargs)
+    metrics = [1.0, 0.99, 0.98, 0.985, 0.97, 0.97, 0.96, 0.99, 0.5, 0.5, 0.51, 0.52, 0.6, 0.6,
+               0.61, 0.7, 0.7, 0.69, 0.7, 0.7, 0.3, 0.3, 0.3, 0.3, 0.3]
+    for metric in metrics:
+        ours.step(metric)
+        theirs.step(metric)
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12)
+        assert (ours.best, ours.num_bad_epochs, ours.cooldown_counter) == \
+            (theirs.best, theirs.num_bad_epochs, theirs.cooldown_counter)
