@@ -1,0 +1,110 @@
+"""Ops that move values: reshape, permute, getitem, pad, cat, expand, nearest upsampling.
+Their gradients move dy back; repeated reads add up."""
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_cnn as tg
+import tinygrad_cnn.nn.functional as F
+from tinygrad_cnn import ops
+from strategies import check_gradients, gradchecks, leaf, random_arrays, small_shapes
+
+ARRAYS = small_shapes(1, 4).flatmap(random_arrays)
+
+
+@gradchecks(ops.Reshape)
+@given(x=ARRAYS, data=st.data())
+def test_reshape_gradcheck(x, data):
+    shape = data.draw(st.permutations(x.shape + (1,)))  # same size, other order, an extra axis
+    check_gradients(lambda t: t.reshape(*shape), (leaf(x),), ops.Reshape)
+
+
+@gradchecks(ops.Permute)
+@given(x=ARRAYS, data=st.data())
+def test_permute_gradcheck(x, data):
+    dims = data.draw(st.permutations(range(x.ndim)))
+    check_gradients(lambda t: t.permute(*dims), (leaf(x),), ops.Permute)
+    np.testing.assert_array_equal(leaf(x).permute(*dims).data, x.transpose(dims))
+
+
+@st.composite
+def indices(draw, shape):
+    """A basic slice or an integer-array index (with repeats) for each leading axis."""
+    index, n = [], draw(st.integers(1, 4))  # integer arrays of one length broadcast together
+    for size in shape[:draw(st.integers(1, len(shape)))]:
+        if draw(st.booleans()):
+            start = draw(st.integers(-size, size - 1))
+            index.append(slice(start, draw(st.none() | st.integers(-size, size)), draw(st.sampled_from([1, 2, -1]))))
+        else:
+            index.append(np.array(draw(st.lists(st.integers(-size, size - 1), min_size=n, max_size=n))))
+    return tuple(index)
+
+
+@gradchecks(ops.GetItem)
+@given(x=ARRAYS, data=st.data())
+def test_getitem_gradcheck(x, data):
+    index = data.draw(indices(x.shape))
+    check_gradients(lambda t: t[index], (leaf(x),), ops.GetItem)
+    np.testing.assert_array_equal(leaf(x)[index].data, x[index])
+
+
+def test_getitem_repeated_indices_add_their_gradients():
+    x = leaf([10.0, 20.0, 30.0])
+    x[[0, 0, 2, 0]].sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 0.0, 1.0])
+
+
+@gradchecks(ops.Pad, F.pad)
+@given(x=ARRAYS, data=st.data())
+def test_pad_gradcheck(x, data):
+    pad = data.draw(st.lists(st.integers(0, 2), min_size=2, max_size=2 * x.ndim).filter(lambda p: len(p) % 2 == 0))
+    value = data.draw(st.sampled_from([0.0, -1.5]))
+    check_gradients(lambda t: F.pad(t, pad, value=value), (leaf(x),), ops.Pad)
+    y = F.pad(tg.Tensor(x), pad, value=value).data
+    widths = [(0, 0)] * (x.ndim - len(pad) // 2) + [tuple(pad[i:i + 2]) for i in range(len(pad) - 2, -1, -2)]
+    np.testing.assert_array_equal(y, np.pad(x, widths, constant_values=value))
+
+
+@gradchecks(ops.Cat)
+@given(data=st.data())
+def test_cat_gradcheck(data):
+    shape = data.draw(small_shapes(1, 3))
+    axis = data.draw(st.integers(0, len(shape) - 1))
+    sizes = data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    xs = [leaf(data.draw(random_arrays(shape[:axis] + (n,) + shape[axis + 1:]))) for n in sizes]
+    check_gradients(lambda *ts: tg.cat(ts, dim=axis), xs, ops.Cat)
+    np.testing.assert_array_equal(tg.cat(xs, dim=axis).data, np.concatenate([t.data for t in xs], axis))
+
+
+@given(data=st.data())
+def test_stack_is_cat_of_unsqueezed(data):
+    shape = data.draw(small_shapes(1, 3))
+    xs = [leaf(data.draw(random_arrays(shape))) for _ in range(3)]
+    dim = data.draw(st.integers(0, len(shape)))
+    np.testing.assert_array_equal(tg.stack(xs, dim).data, np.stack([t.data for t in xs], dim))
+    tg.stack(xs, dim).sum().backward()
+    assert all(np.array_equal(t.grad.data, np.ones(shape)) for t in xs)
+
+
+@gradchecks(ops.Expand)
+@given(x=ARRAYS, data=st.data())
+def test_expand_gradcheck(x, data):
+    small = tuple(s if data.draw(st.booleans()) else 1 for s in x.shape)
+    target = (2,) + tuple(s if s > 1 else data.draw(st.integers(1, 3)) for s in small)
+    check_gradients(lambda t: t.expand(*target), (leaf(x[tuple(slice(0, s) for s in small)]),), ops.Expand)
+
+
+@gradchecks(ops.UpsampleNearest2d, F.interpolate)
+@given(x=st.tuples(st.integers(1, 2), st.integers(1, 2), st.integers(1, 3), st.integers(1, 3)).flatmap(random_arrays),
+       scale=st.tuples(st.integers(1, 3), st.integers(1, 3)))
+def test_upsample_nearest_gradcheck(x, scale):
+    check_gradients(lambda t: F.interpolate(t, scale_factor=scale), (leaf(x),), ops.UpsampleNearest2d)
+
+
+def test_upsample_gradient_sums_each_block():
+    x = leaf(np.arange(4.0).reshape(1, 1, 2, 2))
+    y = F.interpolate(x, scale_factor=2)
+    np.testing.assert_array_equal(y.data[0, 0], [[0, 0, 1, 1], [0, 0, 1, 1], [2, 2, 3, 3], [2, 2, 3, 3]])
+    dy = np.arange(16.0).reshape(1, 1, 4, 4)
+    y.backward(tg.Tensor(dy))
+    np.testing.assert_array_equal(x.grad.data[0, 0], [[0 + 1 + 4 + 5, 2 + 3 + 6 + 7], [8 + 9 + 12 + 13, 10 + 11 + 14 + 15]])
