@@ -92,49 +92,53 @@ def cmd_demo(args) -> int:
 
 
 def _draw_results(model, data, out: Path) -> None:
+    """Write the trained model's computation graph: DOT source always, SVG when `dot` exists."""
     from .tensor import Tensor
-    from . import viz
+    from .viz.graph import draw_graph
     x = Tensor(np.asarray(data.test.tensors[0][:1]))  # one test image
-    graph = viz.draw_graph(model(x), params=model)
+    graph = draw_graph(model(x), params=model)
     (out / "graph.dot").write_text(graph.source)
     written = ["graph.dot"]
-    if shutil.which("dot"):
-        viz.render(graph, out / "graph.svg", format="svg")
+    if _render(graph, out / "graph.svg", required=False):
         written.append("graph.svg")
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-    except ImportError:
-        print("matplotlib is not installed: skipping pictures (pip install 'tinygrad-cnn[viz]')")
-    else:
-        viz.plot_training_curves(out / "metrics.csv").savefig(out / "curves.png")
-        viz.plot_filters(model, "conv1").savefig(out / "filters.png")
-        viz.plot_feature_maps(model, x, "conv1").savefig(out / "feature_maps.png")
-        written += ["curves.png", "filters.png", "feature_maps.png"]
     print("wrote " + ", ".join(written))
 
 
+def _render(graph, path: Path, required: bool = True) -> bool:
+    """Render with Graphviz's `dot`; without it, raise (or return False) saying how to install it."""
+    if not shutil.which("dot"):
+        if required:
+            raise SystemExit("rendering needs the Graphviz program `dot`, which is not on PATH: "
+                             "apt install graphviz (Debian/Ubuntu), brew install graphviz (macOS) "
+                             "or conda install graphviz; write a .dot file to skip rendering")
+        return False
+    fmt = path.suffix.lstrip(".") or "svg"
+    graph.render(outfile=str(path), format=fmt, cleanup=True)
+    return True
+
+
 def cmd_summary(args) -> int:
-    from .viz import summary
+    from .viz.summary import summary
     print(summary(_models().create(args.model, **_model_kwargs(args)), args.input_shape))
     return 0
 
 
 def cmd_draw(args) -> int:
-    from . import nn, viz
+    from . import nn
     from .creation import randn
+    from .viz.graph import draw_graph
     model = _models().create(args.model, **_model_kwargs(args))
     model.eval()
     y = model(randn(*args.input_shape))
     if args.grads:
         nn.functional.cross_entropy(y.reshape(y.shape[0], -1),
                                     _zeros_target(y.shape[0])).backward()
-    graph = viz.draw_graph(y, params=model, show_grads=args.grads, depth=args.depth)
+    graph = draw_graph(y, params=model, show_grads=args.grads, depth=args.depth)
     out = Path(args.out)
     if out.suffix == ".dot":
         out.write_text(graph.source)
     else:
-        viz.render(graph, out, format=out.suffix.lstrip(".") or "svg")
+        _render(graph, out)
     print(f"wrote {out}")
     return 0
 
