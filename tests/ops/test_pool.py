@@ -1,0 +1,121 @@
+"""max_pool2d and avg_pool2d: gradient checks, argmax routing (one input per window, first max on
+ties, overlaps add), even spreading, the output-size formula, and the lecture's worked numbers."""
+import numpy as np
+import pytest
+from hypothesis import assume, given
+
+import tinygrad_cnn as tg
+import tinygrad_cnn.nn.functional as F
+from tinygrad_cnn import ops
+from tinygrad_cnn.ops._windows import output_size, sliding_windows
+from hypothesis import strategies as st
+
+from strategies import check_gradients, gradchecks, leaf, pool_geometry
+
+SEEDS = st.integers(0, 2**32 - 1)
+
+
+def uniform(shape, seed=0):
+    return np.random.default_rng(seed).uniform(-3, 3, shape)
+
+
+def _window_gap(x, kernel, stride, padding, dilation, ceil_mode):
+    """Smallest gap between the two largest values of any window (inf-padded like the op)."""
+    N, C, H, W = x.shape
+    Ho = output_size(H, kernel[0], stride[0], padding[0], dilation[0], ceil_mode)
+    Wo = output_size(W, kernel[1], stride[1], padding[1], dilation[1], ceil_mode)
+    xp = np.pad(x, ((0, 0), (0, 0), (padding[0], padding[0] + kernel[0] * dilation[0] + stride[0]),
+                    (padding[1], padding[1] + kernel[1] * dilation[1] + stride[1])),
+                constant_values=-np.inf)
+    windows = sliding_windows(xp, kernel, stride, dilation)[:, :, :Ho, :Wo].reshape(N, C, Ho, Wo, -1)
+    top2 = np.sort(windows, axis=-1)[..., -2:] if windows.shape[-1] > 1 else None
+    return np.inf if top2 is None else np.min(top2[..., 1] - top2[..., 0])
+
+
+@gradchecks(ops.MaxPool2d, F.max_pool2d)
+@given(pool_geometry(), SEEDS)
+def test_max_pool2d_gradient_matches_finite_differences(geometry, seed):
+    N, C, H, W, kernel, stride, padding, dilation, ceil_mode = geometry
+    x = uniform((N, C, H, W), seed)
+    assume(_window_gap(x, kernel, stride, padding, dilation, ceil_mode) > 1e-3)  # no kinks
+    check_gradients(lambda t: F.max_pool2d(t, kernel, stride, padding, dilation, ceil_mode),
+                    (leaf(x),), ops.MaxPool2d)
+
+
+@gradchecks(ops.AvgPool2d, F.avg_pool2d)
+@given(pool_geometry(dilation=False), SEEDS)
+def test_avg_pool2d_gradient_matches_finite_differences(geometry, seed):
+    N, C, H, W, kernel, stride, padding, _, ceil_mode = geometry
+    x = uniform((N, C, H, W), seed)
+    for include in (True, False):
+        check_gradients(lambda t: F.avg_pool2d(t, kernel, stride, padding, ceil_mode, include),
+                        (leaf(x),), ops.AvgPool2d)
+
+
+@given(pool_geometry())
+def test_max_pool2d_output_size_follows_the_floor_formula(geometry):
+    N, C, H, W, kernel, stride, padding, dilation, ceil_mode = geometry
+    y = F.max_pool2d(tg.Tensor(uniform((N, C, H, W))), kernel, stride, padding, dilation, False)
+    expected = tuple((size + 2 * p - d * (k - 1) - 1) // s + 1
+                     for size, k, s, p, d in zip((H, W), kernel, stride, padding, dilation))
+    assert y.shape == (N, C) + expected
+
+
+@given(pool_geometry(), SEEDS)
+def test_max_pool2d_sends_each_upstream_gradient_to_exactly_one_input(geometry, seed):
+    N, C, H, W, kernel, stride, padding, dilation, ceil_mode = geometry
+    x = leaf(uniform((N, C, H, W), seed))
+    y = F.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)
+    dy = np.random.default_rng(0).uniform(1, 2, y.shape)  # positive: contributions cannot cancel
+    y.backward(tg.Tensor(dy))
+    assert np.isclose(x.grad.data.sum(), dy.sum())
+    # each window's dy lands on an input holding that window's max value
+    winners = x.grad.data != 0
+    assert np.isin(y.data, x.data[winners]).all()
+
+
+def test_max_pool2d_ties_go_to_the_first_maximum_only():
+    x = leaf(np.ones((1, 1, 2, 2)))
+    F.max_pool2d(x, 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.data[0, 0], [[1, 0], [0, 0]])
+
+
+def test_max_pool2d_overlapping_windows_add_their_gradients():
+    x = leaf(np.array([[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]], dtype=np.float64))
+    F.max_pool2d(x, 2, stride=1).sum().backward()  # the centre wins all four windows
+    assert x.grad.data[0, 0, 1, 1] == 4 and x.grad.data.sum() == 4
+
+
+def test_avg_pool2d_spreads_each_gradient_evenly_over_its_window():
+    x = leaf(uniform((1, 1, 4, 4)))
+    F.avg_pool2d(x, 2).backward(tg.Tensor(np.arange(4.0).reshape(1, 1, 2, 2)))
+    np.testing.assert_allclose(x.grad.data[0, 0], np.kron(np.arange(4.0).reshape(2, 2), np.ones((2, 2))) / 4)
+
+
+def test_seed_max_pooling_example():
+    x = tg.tensor([[[[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]]], dtype=np.float32)
+    np.testing.assert_array_equal(F.max_pool2d(x, 2, 2).numpy()[0, 0], [[6, 8], [3, 4]])
+
+
+def test_seed_pooled_x_map():
+    """Seed 000: the 7x7 filtered map of the X, max-pooled 2x2 with stride 2 (the last window
+    hangs over the edge, hence ceil_mode), gives its 4x4 pooled map."""
+    filtered = np.array([
+        [0.77, -0.11, 0.11, 0.33, 0.55, -0.11, 0.33],
+        [-0.11, 1.00, -0.11, 0.33, -0.11, 0.11, -0.11],
+        [0.11, -0.11, 1.00, -0.33, 0.11, -0.11, 0.55],
+        [0.33, 0.33, -0.33, 0.55, -0.33, 0.33, 0.33],
+        [0.55, -0.11, 0.11, -0.33, 1.00, -0.11, 0.11],
+        [-0.11, 0.11, -0.11, 0.33, -0.11, 1.00, -0.11],
+        [0.33, -0.11, 0.55, 0.33, 0.11, -0.11, 0.77]])
+    pooled = F.max_pool2d(tg.tensor(filtered[None, None]), 2, 2, ceil_mode=True).numpy()[0, 0]
+    np.testing.assert_allclose(pooled, [[1.00, 0.33, 0.55, 0.33], [0.33, 1.00, 0.33, 0.55],
+                                        [0.55, 0.33, 1.00, 0.11], [0.33, 0.55, 0.11, 0.77]], atol=1e-6)
+
+
+@pytest.mark.parametrize("padding, include, expected", [
+    (1, True, [[4 / 9, 4 / 9], [4 / 9, 4 / 9]]), (1, False, [[1, 1], [1, 1]])])
+def test_avg_pool2d_count_include_pad(padding, include, expected):
+    x = tg.ones(1, 1, 3, 3)
+    y = F.avg_pool2d(x, 3, stride=2, padding=padding, count_include_pad=include)
+    np.testing.assert_allclose(y.numpy()[0, 0], expected, rtol=1e-6)
