@@ -302,6 +302,9 @@ class Tensor:
         if self.ndim == 0:
             return self.reshape(1)
         start, end = self._axis(start_dim), self._axis(end_dim)
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for a tensor of shape {self.shape}")
         return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1:])
 
     def unsqueeze(self, dim: int):

@@ -1,0 +1,70 @@
+"""Gradient checks and semantics of the F functions built from several primitives."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_cnn as tg
+import tinygrad_cnn.nn.functional as F
+from tinygrad_cnn import ops
+from strategies import check_gradients, gradchecks, leaf
+
+SEEDS = st.integers(0, 2**32 - 1)
+
+
+def uniform(shape, seed, low=-3.0, high=3.0):
+    return np.random.default_rng(seed).uniform(low, high, shape)
+
+
+@gradchecks(F.adaptive_avg_pool2d)
+@given(SEEDS, st.integers(3, 7), st.integers(3, 7), st.integers(1, 3), st.integers(1, 3))
+def test_adaptive_avg_pool2d_gradient(seed, H, W, Ho, Wo):
+    x = leaf(uniform((1, 2, H, W), seed))
+    op = ops.AvgPool2d if (H % Ho == 0 and W % Wo == 0 and (Ho, Wo) != (1, 1)) else \
+        (ops.Sum if (Ho, Wo) == (1, 1) else ops.MatMul)
+    check_gradients(lambda t: F.adaptive_avg_pool2d(t, (Ho, Wo)), (x,), op)
+
+
+def test_adaptive_avg_pool2d_to_one_is_the_spatial_mean():
+    x = tg.Tensor(uniform((2, 3, 5, 7), 0))
+    np.testing.assert_allclose(F.adaptive_avg_pool2d(x, 1).numpy()[..., 0, 0], x.numpy().mean((2, 3)))
+
+
+@gradchecks(F.binary_cross_entropy_with_logits)
+@given(SEEDS, st.booleans())
+def test_bce_with_logits_gradient(seed, pos_weighted):
+    x, t = leaf(uniform((3, 4), seed)), tg.Tensor(uniform((3, 4), seed + 1, 0, 1))
+    pw = tg.Tensor(uniform(4, seed + 2, 0.5, 2)) if pos_weighted else None
+    check_gradients(lambda a: F.binary_cross_entropy_with_logits(a, t, pos_weight=pw), (x,), ops.LogSoftmax)
+
+
+def test_bce_with_logits_is_stable_and_has_gradient_minus_half_at_zero():
+    x = tg.Tensor(np.array([0.0, 800.0, -800.0]), requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(x, tg.Tensor(np.array([1.0, 1.0, 0.0])), reduction="sum")
+    loss.backward()
+    assert np.isclose(loss.item(), np.log(2)) and np.isclose(x.grad.numpy()[0], -0.5)
+
+
+@gradchecks(F.mse_loss)
+@given(SEEDS, st.sampled_from(["mean", "sum", "none"]))
+def test_mse_loss_gradient(seed, reduction):
+    a, b = leaf(uniform((3, 2), seed)), leaf(uniform((3, 2), seed + 1))
+    check_gradients(lambda x, y: F.mse_loss(x, y, reduction=reduction), (a, b), ops.Mul)
+
+
+@gradchecks(F.flatten)
+@given(SEEDS, st.integers(0, 2), st.integers(-1, 3))
+def test_flatten_gradient(seed, start, end):
+    x = leaf(uniform((2, 3, 2, 2), seed))
+    if (end % 4) < start:
+        with pytest.raises(ValueError):
+            F.flatten(x, start, end)
+        return
+    check_gradients(lambda t: F.flatten(t, start, end), (x,), ops.Reshape)
+
+
+@gradchecks(F.local_response_norm)
+@given(SEEDS, st.integers(1, 5))
+def test_local_response_norm_gradient(seed, size):
+    x = leaf(uniform((1, 5, 2, 2), seed))
+    check_gradients(lambda t: F.local_response_norm(t, size, alpha=0.5, beta=0.75, k=1.0), (x,), ops.AvgPool2d)
