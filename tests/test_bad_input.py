@@ -1,0 +1,65 @@
+"""Bad input gets a clear ValueError/TypeError naming the argument and the shapes, never a numpy
+internal error; a Hypothesis fuzz throws random bad arguments at the F functions."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_cnn as tg
+import tinygrad_cnn.nn.functional as F
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: F.conv2d(tg.zeros(1, 3, 8, 8), tg.zeros(6, 1, 5, 5)),
+     "conv2d: input has 3 channels but weight expects 1 (weight shape (6, 1, 5, 5)"),
+    (lambda: F.conv2d(tg.zeros(1, 1, 4, 4), tg.zeros(6, 1, 5, 5)), "larger than the padded input"),
+    (lambda: F.conv2d(tg.zeros(1, 1, 8, 8), tg.zeros(6, 1, 3, 3), stride=0), "stride must be >= 1"),
+    (lambda: F.conv2d(tg.zeros(1, 4, 8, 8), tg.zeros(6, 2, 3, 3), groups=3), "groups=3"),
+    (lambda: F.conv2d(tg.zeros(8, 8), tg.zeros(6, 1, 3, 3)), "input must have 3 or 4 dimensions"),
+    (lambda: F.cross_entropy(tg.zeros(2, 10), tg.tensor([1, 10])), "target contains class 10"),
+    (lambda: tg.zeros(2, 3) @ tg.zeros(4, 5), "inner dimensions differ"),
+    (lambda: tg.zeros(2, 3).reshape(4, 2), "cannot view a tensor of shape (2, 3)"),
+    (lambda: F.max_pool2d(tg.zeros(1, 1, 4, 4), 2, padding=2), "at most half"),
+    (lambda: F.linear(tg.zeros(2, 5), tg.zeros(3, 4)), "linear: input has 5 features"),
+])
+def test_bad_input_gets_a_clear_error(call, message):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    assert message in str(info.value)
+
+
+BAD_VALUES = st.one_of(st.integers(-3, 0), st.floats(-2, 2), st.just("2"), st.none(),
+                       st.tuples(st.integers(-1, 3)), st.tuples(st.integers(-1, 3), st.integers(-1, 3), st.integers(0, 2)))
+SHAPES = st.lists(st.integers(0, 4), min_size=0, max_size=5).map(tuple)
+
+
+def _tensor(shape, integer=False):
+    return tg.Tensor(np.zeros(shape, dtype=np.int64 if integer else np.float32))
+
+
+CALLS = {
+    "conv2d": lambda x, w, v: F.conv2d(x, w, stride=v),
+    "conv2d_padding": lambda x, w, v: F.conv2d(x, w, padding=v),
+    "conv2d_groups": lambda x, w, v: F.conv2d(x, w, groups=v),
+    "conv_transpose2d": lambda x, w, v: F.conv_transpose2d(x, w, output_padding=v),
+    "max_pool2d": lambda x, w, v: F.max_pool2d(x, v),
+    "avg_pool2d": lambda x, w, v: F.avg_pool2d(x, 2, stride=v),
+    "adaptive_avg_pool2d": lambda x, w, v: F.adaptive_avg_pool2d(x, v),
+    "linear": lambda x, w, v: F.linear(x, w),
+    "cross_entropy": lambda x, w, v: F.cross_entropy(x, _tensor(w.shape, integer=True)),
+    "softmax": lambda x, w, v: F.softmax(x, dim=v),
+    "dropout": lambda x, w, v: F.dropout(x, p=v),
+    "interpolate": lambda x, w, v: F.interpolate(x, scale_factor=v),
+    "local_response_norm": lambda x, w, v: F.local_response_norm(x, v),
+    "batch_norm": lambda x, w, v: F.batch_norm(x, None, None, training=True),
+    "mse_loss": lambda x, w, v: F.mse_loss(x, w),
+    "pad": lambda x, w, v: F.pad(x, v if isinstance(v, tuple) else (v,)),
+}
+
+
+@given(st.sampled_from(sorted(CALLS)), SHAPES, SHAPES, BAD_VALUES)
+def test_fuzzed_bad_arguments_only_raise_clear_errors(name, x_shape, w_shape, value):
+    try:
+        CALLS[name](_tensor(x_shape), _tensor(w_shape), value)
+    except (ValueError, TypeError):
+        pass
