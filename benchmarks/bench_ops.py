@@ -121,6 +121,10 @@ def all_cases(quick):
 # Timing
 # ----------------------------------------------------------------------------------------------
 def best_of(fn, repeat):
+    # Let the other library's worker threads stop spinning first: OpenBLAS and OpenMP threads
+    # busy-wait for a while after each parallel region, and on a small machine that steals a
+    # core from whoever runs next (it made torch's pooling look 5x slower here).
+    time.sleep(0.25)
     fn()  # warm-up: first-touch page faults, BLAS thread start-up, torch's kernel selection
     times = []
     for _ in range(repeat):

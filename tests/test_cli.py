@@ -76,3 +76,16 @@ def test_unknown_dataset_and_bad_input_shape_are_refused(capsys):
     with pytest.raises(SystemExit):
         main(["summary", "lenet5", "--input-shape", "1,a,32,32"])
     assert "input-shape" in capsys.readouterr().err
+
+
+def test_draw_writes_dot_source_and_renders_svg_when_dot_is_installed(tmp_path):
+    import shutil
+    import xml.etree.ElementTree as ET
+    assert main(["draw", "lenet5", "--input-shape", "1,1,32,32", "--out", str(tmp_path / "g.dot")]) == 0
+    assert "digraph" in (tmp_path / "g.dot").read_text()
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz `dot` is not installed")
+    assert main(["draw", "lenet5", "--input-shape", "1,1,32,32", "--grads", "--out", str(tmp_path / "g.svg")]) == 0
+    svg = (tmp_path / "g.svg").read_text()
+    ET.fromstring(svg.encode())
+    assert "conv1.weight" in svg
