@@ -39,8 +39,8 @@ class MaxPool2d(Function):
         for offset in range(1, KH * KW):
             candidate = windows[..., offset // KW, offset % KW]
             better = (candidate > y) | np.isnan(candidate)              # strict '>': first max stays
-            y = np.where(better, candidate, y)
-            winner[better] = offset
+            np.copyto(y, candidate, where=better)
+            np.copyto(winner, offset, where=better)
         ctx.save_for_backward(winner)
         ctx.xp_shape, ctx.pads = xp.shape, pads
         ctx.kernel_size, ctx.stride, ctx.dilation = kernel_size, stride, dilation
@@ -50,8 +50,9 @@ class MaxPool2d(Function):
     def backward(ctx, dy):                                              # dy: (N, C, Ho, Wo)
         winner, = ctx.saved_arrays
         KH, KW = ctx.kernel_size
-        one_hot = winner[..., None] == np.arange(KH * KW)               # (N, C, Ho, Wo, KH*KW)
-        dwindows = (one_hot * dy[..., None]).reshape(dy.shape + (KH, KW))  # (N, C, Ho, Wo, KH, KW)
+        dwindows = np.zeros(dy.shape + (KH * KW,), dtype=dy.dtype)     # (N, C, Ho, Wo, KH*KW)
+        np.put_along_axis(dwindows, winner[..., None], dy[..., None], axis=-1)  # dy to its winner
+        dwindows = dwindows.reshape(dy.shape + (KH, KW))                # (N, C, Ho, Wo, KH, KW)
         return unpad2d(col2im(dwindows, ctx.xp_shape, ctx.stride, ctx.dilation), ctx.pads)
 
 
