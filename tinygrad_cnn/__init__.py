@@ -11,5 +11,6 @@ from .tensor import Tensor
 
 from . import nn, optim, data  # noqa: E402  (they build on the core above)
 from .serialization import load, save  # noqa: E402
+from . import viz  # noqa: E402
 
 __version__ = "0.1.0"

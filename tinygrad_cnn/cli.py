@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -106,14 +105,13 @@ def _draw_results(model, data, out: Path) -> None:
 
 def _render(graph, path: Path, required: bool = True) -> bool:
     """Render with Graphviz's `dot`; without it, raise (or return False) saying how to install it."""
-    if not shutil.which("dot"):
-        if required:
-            raise SystemExit("rendering needs the Graphviz program `dot`, which is not on PATH: "
-                             "apt install graphviz (Debian/Ubuntu), brew install graphviz (macOS) "
-                             "or conda install graphviz; write a .dot file to skip rendering")
+    from .viz.render import GraphvizNotFoundError, dot_available, render
+    if not dot_available() and not required:
         return False
-    fmt = path.suffix.lstrip(".") or "svg"
-    graph.render(outfile=str(path), format=fmt, cleanup=True)
+    try:
+        render(graph, path)
+    except GraphvizNotFoundError as e:
+        raise SystemExit(str(e)) from None
     return True
 
 
