@@ -68,10 +68,20 @@ def test_max_pool2d_sends_each_upstream_gradient_to_exactly_one_input(geometry, 
     y = F.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)
     dy = np.random.default_rng(0).uniform(1, 2, y.shape)  # positive: contributions cannot cancel
     y.backward(tg.Tensor(dy))
-    assert np.isclose(x.grad.data.sum(), dy.sum())
+    # A dilated window can fall entirely on padding: its max is -inf and, as in PyTorch, its
+    # gradient reaches no input. Every other window's dy lands, whole, on one input.
+    inside = np.isfinite(y.data)
+    assert np.isclose(x.grad.data.sum(), dy[inside].sum())
     # each window's dy lands on an input holding that window's max value
     winners = x.grad.data != 0
-    assert np.isin(y.data, x.data[winners]).all()
+    assert np.isin(y.data[inside], x.data[winners]).all()
+
+
+def test_max_pool2d_window_entirely_in_padding_gives_minus_inf_and_no_gradient():
+    x = leaf(np.array([[[[0.82]]]]))  # the one window reads columns -1 and +1: both padding
+    y = F.max_pool2d(x, (1, 2), stride=1, padding=(0, 1), dilation=(1, 2))
+    y.sum().backward()
+    assert y.data.item() == -np.inf and x.grad.data.item() == 0  # PyTorch gives the same
 
 
 def test_max_pool2d_ties_go_to_the_first_maximum_only():

@@ -22,8 +22,9 @@ class MaxPool2d(Function):
     x: (N, C, H, W)  ->  y: (N, C, Ho, Wo),   Ho = floor((H + 2p - d(KH - 1) - 1) / s) + 1
 
     Backward: the whole dy[n, c, i, j] goes to the ONE input that won its window; the others get 0.
-    NOTE: on ties the first maximum in row-major window order wins (as PyTorch), a NaN always
-    wins; where windows overlap, an input that wins several windows receives the sum.
+    NOTE: on ties the first maximum in row-major window order wins (as PyTorch); a NaN always
+    wins (the last NaN of the window, as PyTorch's CPU kernel); where windows overlap, an input
+    that wins several windows receives the sum.
     """
 
     @staticmethod
@@ -33,14 +34,23 @@ class MaxPool2d(Function):
         xp = pad2d(x, pads, value=-np.inf)                              # (N, C, Hp, Wp)
         windows = sliding_windows(xp, kernel_size, stride, dilation)[:, :, :Ho, :Wo]  # (N, C, Ho, Wo, KH, KW)
         KH, KW = kernel_size
-        # A running max over the KH*KW offsets: a few fast passes instead of argmax over tiny axes.
-        y = windows[..., 0, 0].copy()                                   # (N, C, Ho, Wo)
-        winner = np.zeros(y.shape, dtype=np.int32)                      # flat offset p*KW + q
-        for offset in range(1, KH * KW):
-            candidate = windows[..., offset // KW, offset % KW]
-            better = (candidate > y) | np.isnan(candidate)              # strict '>': first max stays
-            np.copyto(y, candidate, where=better)
-            np.copyto(winner, offset, where=better)
+        # One (N, C, Ho, Wo) view per kernel offset k = p*KW + q: whole-array ufunc passes over
+        # KH*KW views are much faster than reducing over the tiny trailing window axes.
+        taps = [windows[..., p, q] for p in range(KH) for q in range(KW)]
+        y = taps[0].copy()                                              # (N, C, Ho, Wo)
+        for tap in taps[1:]:
+            np.maximum(y, tap, out=y)
+        # winner = the FIRST offset whose value equals the max: walk the offsets backwards and
+        # let each match overwrite (arithmetic select: masked writes are several times slower).
+        winner = np.full(y.shape, len(taps) - 1, dtype=np.int16)       # (N, C, Ho, Wo)
+        is_max, step = np.empty(y.shape, dtype=bool), np.empty_like(winner)
+        for k in range(len(taps) - 2, -1, -1):
+            np.equal(taps[k], y, out=is_max)
+            np.subtract(k, winner, out=step)
+            winner += step * is_max                                     # winner = k where is_max
+        if np.isnan(y).any():  # NaN never equals itself, so NaN windows are settled here
+            for k, tap in enumerate(taps):
+                np.copyto(winner, k, where=np.isnan(tap))
         ctx.save_for_backward(winner)
         ctx.xp_shape, ctx.pads = xp.shape, pads
         ctx.kernel_size, ctx.stride, ctx.dilation = kernel_size, stride, dilation
@@ -49,11 +59,22 @@ class MaxPool2d(Function):
     @staticmethod
     def backward(ctx, dy):                                              # dy: (N, C, Ho, Wo)
         winner, = ctx.saved_arrays
-        KH, KW = ctx.kernel_size
-        dwindows = np.zeros(dy.shape + (KH * KW,), dtype=dy.dtype)     # (N, C, Ho, Wo, KH*KW)
-        np.put_along_axis(dwindows, winner[..., None], dy[..., None], axis=-1)  # dy to its winner
-        dwindows = dwindows.reshape(dy.shape + (KH, KW))                # (N, C, Ho, Wo, KH, KW)
-        return unpad2d(col2im(dwindows, ctx.xp_shape, ctx.stride, ctx.dilation), ctx.pads)
+        (KH, KW), (sh, sw), (dh, dw) = ctx.kernel_size, ctx.stride, ctx.dilation
+        N, C, Ho, Wo = dy.shape
+        dxp = np.zeros(ctx.xp_shape, dtype=dy.dtype)                    # (N, C, Hp, Wp)
+        tiles = (sh, sw) == (KH, KW) and (dh, dw) == (1, 1)             # each input in <= 1 window
+        is_winner, share = np.empty(dy.shape, dtype=bool), np.empty_like(dy)
+        for p in range(KH):
+            for q in range(KW):
+                # The inputs read by kernel offset (p, q), one per window: (N, C, Ho, Wo)
+                taps = dxp[:, :, p * dh:p * dh + sh * (Ho - 1) + 1:sh, q * dw:q * dw + sw * (Wo - 1) + 1:sw]
+                np.equal(winner, p * KW + q, out=is_winner)
+                if tiles:
+                    np.multiply(dy, is_winner, out=taps)                # dy where this tap won, else 0
+                else:
+                    np.multiply(dy, is_winner, out=share)
+                    taps += share                                       # overlapping windows add
+        return unpad2d(dxp, ctx.pads)
 
 
 class AvgPool2d(Function):
