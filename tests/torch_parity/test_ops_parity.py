@@ -1,0 +1,229 @@
+"""Every op against PyTorch, forward and backward, in float64 (runs only where torch is installed).
+
+Each case builds the same inputs for both libraries, runs the op, backpropagates the same random
+upstream gradient and compares outputs and every input gradient."""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+import tinygrad_cnn as tg  # noqa: E402
+import tinygrad_cnn.nn.functional as F  # noqa: E402
+
+ATOL = 1e-10
+
+
+def t64(array):
+    """Our tensor with float data kept in float64 (tg.tensor makes float32 unless asked)."""
+    array = np.asarray(array)
+    return tg.tensor(array, dtype=tg.float64) if array.dtype.kind == "f" else tg.tensor(array)
+
+
+def both(fn_ours, fn_theirs, *shapes, positive=False, seed=0):
+    """Run both functions on the same float64 inputs and upstream gradient; return the results."""
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(shape) for shape in shapes]
+    if positive:
+        arrays = [np.abs(a) + 0.5 for a in arrays]
+    ours = [tg.tensor(a.copy(), dtype=tg.float64, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a.copy(), requires_grad=True) for a in arrays]
+    y, y_torch = fn_ours(*ours), fn_theirs(*theirs)
+    dy = rng.standard_normal(tuple(y_torch.shape))
+    y.backward(t64(dy))
+    y_torch.backward(torch.tensor(dy))
+    return y, y_torch, ours, theirs
+
+
+def assert_same(fn_ours, fn_theirs, *shapes, positive=False, atol=ATOL):
+    y, y_torch, ours, theirs = both(fn_ours, fn_theirs, *shapes, positive=positive)
+    assert y.shape == tuple(y_torch.shape)
+    np.testing.assert_allclose(y.numpy(), y_torch.detach().numpy(), atol=atol, rtol=1e-9)
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), atol=atol, rtol=1e-9,
+                                   err_msg=f"gradient of input {i}")
+
+
+UNARY = {
+    "neg": (lambda x: -x, lambda x: -x, False),
+    "exp": (lambda x: x.exp(), lambda x: x.exp(), False),
+    "log": (lambda x: x.log(), lambda x: x.log(), True),
+    "sqrt": (lambda x: x.sqrt(), lambda x: x.sqrt(), True),
+    "pow 3": (lambda x: x ** 3, lambda x: x ** 3, False),
+    "pow -1.5": (lambda x: x ** -1.5, lambda x: x ** -1.5, True),
+    "relu": (F.relu, TF.relu, False),
+    "sigmoid": (F.sigmoid, torch.sigmoid, False),
+    "tanh": (F.tanh, torch.tanh, False),
+    "softmax": (lambda x: F.softmax(x, 1), lambda x: TF.softmax(x, 1), False),
+    "log_softmax": (lambda x: F.log_softmax(x, 1), lambda x: TF.log_softmax(x, 1), False),
+    "sum dim keepdim": (lambda x: x.sum(1, keepdim=True), lambda x: x.sum(1, keepdim=True), False),
+    "mean": (lambda x: x.mean(), lambda x: x.mean(), False),
+    "max dim": (lambda x: x.max(1).values, lambda x: x.max(1).values, False),
+    "max all": (lambda x: x.max(), lambda x: x.max(), False),
+    "reshape": (lambda x: x.reshape(3, 8), lambda x: x.reshape(3, 8), False),
+    "permute": (lambda x: x.permute(2, 0, 1), lambda x: x.permute(2, 0, 1), False),
+    "transpose": (lambda x: x.transpose(0, 2), lambda x: x.transpose(0, 2), False),
+    "flatten": (lambda x: x.flatten(1), lambda x: x.flatten(1), False),
+    "getitem": (lambda x: x[[0, 0, 1], 1:3], lambda x: x[[0, 0, 1], 1:3], False),
+    "pad": (lambda x: F.pad(x, (1, 2, 0, 1)), lambda x: TF.pad(x, (1, 2, 0, 1)), False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_and_shape_ops(name):
+    ours, theirs, positive = UNARY[name]
+    assert_same(ours, theirs, (2, 3, 4), positive=positive)
+
+
+@pytest.mark.parametrize("name, ours, theirs, shapes", [
+    ("add broadcast", lambda a, b: a + b, lambda a, b: a + b, [(4, 5), (5,)]),
+    ("sub broadcast", lambda a, b: a - b, lambda a, b: a - b, [(4, 1), (1, 5)]),
+    ("mul broadcast", lambda a, b: a * b, lambda a, b: a * b, [(2, 4, 5), (4, 1)]),
+    ("div", lambda a, b: a / (b * b + 1), lambda a, b: a / (b * b + 1), [(4, 5), (5,)]),
+    ("matmul 2d", lambda a, b: a @ b, lambda a, b: a @ b, [(3, 4), (4, 2)]),
+    ("matmul batched broadcast", lambda a, b: a @ b, lambda a, b: a @ b, [(2, 1, 3, 4), (5, 4, 2)]),
+    ("matmul vector", lambda a, b: a @ b, lambda a, b: a @ b, [(4,), (2, 4, 3)]),
+    ("linear", F.linear, TF.linear, [(5, 7), (3, 7), (3,)]),
+    ("cat", lambda a, b: tg.cat([a, b], 1), lambda a, b: torch.cat([a, b], 1), [(2, 3), (2, 4)]),
+    ("stack", lambda a, b: tg.stack([a, b], 0), lambda a, b: torch.stack([a, b], 0), [(2, 3), (2, 3)]),
+    ("mse_loss", F.mse_loss, TF.mse_loss, [(4, 5), (4, 5)]),
+    ("bce_with_logits", F.binary_cross_entropy_with_logits, TF.binary_cross_entropy_with_logits,
+     [(4, 5), (4, 5)]),
+])
+def test_binary_ops(name, ours, theirs, shapes):
+    assert_same(ours, theirs, *shapes)
+
+
+@pytest.mark.parametrize("stride, padding, dilation, groups", [
+    (1, 0, 1, 1), (2, 1, 1, 1), (1, "same", 2, 1), (1, "valid", 1, 1), (2, 2, 1, 2), (3, 0, 2, 2),
+    (1, 0, 1, 4),  # depthwise
+])
+def test_conv2d(stride, padding, dilation, groups):
+    assert_same(lambda x, w, b: F.conv2d(x, w, b, stride, padding, dilation, groups),
+                lambda x, w, b: TF.conv2d(x, w, b, stride, padding, dilation, groups),
+                (2, 4, 9, 10), (8, 4 // groups, 3, 3), (8,))
+
+
+@pytest.mark.parametrize("stride, padding, output_padding, dilation, groups", [
+    (1, 0, 0, 1, 1), (2, 1, 1, 1, 1), (3, 1, 2, 1, 2), (2, 0, 1, 2, 1),
+])
+def test_conv_transpose2d(stride, padding, output_padding, dilation, groups):
+    assert_same(lambda x, w, b: F.conv_transpose2d(x, w, b, stride, padding, output_padding,
+                                                   groups, dilation),
+                lambda x, w, b: TF.conv_transpose2d(x, w, b, stride, padding, output_padding,
+                                                    groups, dilation),
+                (2, 4, 5, 6), (4, 6 // groups, 3, 3), (6,))
+
+
+@pytest.mark.parametrize("kernel, stride, padding, dilation, ceil_mode", [
+    (2, 2, 0, 1, False), (3, 2, 1, 1, False), (3, 2, 1, 1, True), (3, 3, 0, 2, True),
+    (2, 1, 1, 1, False), ((1, 3), (2, 1), (0, 1), 1, False),
+])
+def test_max_pool2d(kernel, stride, padding, dilation, ceil_mode):
+    assert_same(lambda x: F.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode),
+                lambda x: TF.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode),
+                (2, 3, 9, 10))
+
+
+def test_max_pool2d_ties_and_nan_route_like_torch():
+    # Small integers make many ties; a few NaNs test the NaN rule.
+    x = np.random.default_rng(3).integers(0, 3, (2, 2, 7, 7)).astype(np.float64)
+    x[0, 0, 1, 1] = x[1, 1, 4, 2] = x[1, 1, 4, 3] = np.nan
+    for kernel, stride, padding in [(2, 2, 0), (3, 2, 1), (3, 1, 1)]:
+        ours = tg.tensor(x, dtype=tg.float64, requires_grad=True)
+        theirs = torch.tensor(x, requires_grad=True)
+        y = F.max_pool2d(ours, kernel, stride, padding)
+        y_torch = TF.max_pool2d(theirs, kernel, stride, padding)
+        dy = np.arange(y.data.size, dtype=np.float64).reshape(y.shape) + 1  # traceable gradients
+        y.backward(t64(dy))
+        y_torch.backward(torch.tensor(dy))
+        np.testing.assert_array_equal(y.numpy(), y_torch.detach().numpy())
+        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("kernel, stride, padding, ceil_mode, count_include_pad, divisor", [
+    (2, 2, 0, False, True, None), (3, 2, 1, False, True, None), (3, 2, 1, True, False, None),
+    (3, 2, 1, True, True, None), (2, 1, 1, False, False, None), (3, 2, 1, False, True, 4),
+])
+def test_avg_pool2d(kernel, stride, padding, ceil_mode, count_include_pad, divisor):
+    assert_same(lambda x: F.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad,
+                                       divisor),
+                lambda x: TF.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad,
+                                        divisor),
+                (2, 3, 9, 10))
+
+
+@pytest.mark.parametrize("output_size", [(3, 4), 1, (7, 10), (5, 3)])
+def test_adaptive_avg_pool2d(output_size):
+    assert_same(lambda x: F.adaptive_avg_pool2d(x, output_size),
+                lambda x: TF.adaptive_avg_pool2d(x, output_size), (2, 3, 7, 10))
+
+
+@pytest.mark.parametrize("kwargs", [{"scale_factor": 2}, {"size": (7, 3)}, {"scale_factor": (3, 1)}])
+def test_interpolate_nearest(kwargs):
+    assert_same(lambda x: F.interpolate(x, **kwargs), lambda x: TF.interpolate(x, **kwargs),
+                (2, 3, 4, 5))
+
+
+def test_local_response_norm():
+    assert_same(lambda x: F.local_response_norm(x, 5, 1e-2), lambda x: TF.local_response_norm(x, 5, 1e-2),
+                (2, 7, 4, 4))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_output_gradients_and_running_stats(training):
+    rng = np.random.default_rng(1)
+    mean, var = rng.standard_normal(3), np.abs(rng.standard_normal(3)) + 0.5
+    ours_stats = [t64(mean.copy()), t64(var.copy())]
+    theirs_stats = [torch.tensor(mean.copy()), torch.tensor(var.copy())]
+    assert_same(lambda x, w, b: F.batch_norm(x, *ours_stats, w, b, training, 0.1, 1e-5),
+                lambda x, w, b: TF.batch_norm(x, *theirs_stats, w, b, training, 0.1, 1e-5),
+                (4, 3, 5, 5), (3,), (3,))
+    for a, b in zip(ours_stats, theirs_stats):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=ATOL)
+
+
+TARGETS = np.array([1, 4, -100, 0])
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("plain", {}),
+    ("weight", {"weight": np.array([0.5, 1.0, 2.0, 0.1, 3.0])}),
+    ("ignore_index", {"ignore_index": 4}),
+    ("label_smoothing", {"label_smoothing": 0.2}),
+    ("weight + smoothing", {"weight": np.array([0.5, 1.0, 2.0, 0.1, 3.0]), "label_smoothing": 0.1}),
+    ("sum", {"reduction": "sum"}),
+    ("none", {"reduction": "none"}),
+])
+def test_cross_entropy(name, kwargs):
+    target = TARGETS if "ignore_index" not in kwargs else np.array([1, 4, 4, 0])
+
+    def call(fn, make, x):
+        args = {k: (make(v) if isinstance(v, np.ndarray) else v) for k, v in kwargs.items()}
+        return fn(x, make(target), **args)
+    assert_same(lambda x: call(F.cross_entropy, t64, x),
+                lambda x: call(TF.cross_entropy, torch.tensor, x), (4, 5))
+
+
+def test_cross_entropy_spatial_and_probability_targets():
+    spatial = np.random.default_rng(2).integers(0, 5, (2, 3, 3))
+    assert_same(lambda x: F.cross_entropy(x, t64(spatial)),
+                lambda x: TF.cross_entropy(x, torch.tensor(spatial)), (2, 5, 3, 3))
+    assert_same(lambda x, t: F.cross_entropy(x, t.softmax(1), label_smoothing=0.1),
+                lambda x, t: TF.cross_entropy(x, t.softmax(1), label_smoothing=0.1), (4, 5), (4, 5))
+
+
+def test_nll_loss():
+    target = np.array([1, 4, 2, 0])
+    assert_same(lambda x: F.nll_loss(F.log_softmax(x, 1), t64(target)),
+                lambda x: TF.nll_loss(TF.log_softmax(x, 1), torch.tensor(target)), (4, 5))
+
+
+def test_conv2d_float32_forward_is_within_float32_rounding():
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal((4, 16, 20, 20)), rng.standard_normal((32, 16, 3, 3))
+    ours = F.conv2d(tg.tensor(x), tg.tensor(w), padding=1).numpy()
+    theirs = TF.conv2d(torch.tensor(x, dtype=torch.float32), torch.tensor(w, dtype=torch.float32),
+                       padding=1).numpy()
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, theirs, atol=2e-4, rtol=1e-4)
