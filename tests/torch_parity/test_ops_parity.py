@@ -227,3 +227,13 @@ def test_conv2d_float32_forward_is_within_float32_rounding():
                        padding=1).numpy()
     assert ours.dtype == np.float32
     np.testing.assert_allclose(ours, theirs, atol=2e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 5), (2, 3, 4), (2, 3, 4, 5)])
+def test_softmax_without_dim_picks_pytorchs_implicit_dim_with_a_warning(shape):
+    x = np.random.default_rng(0).standard_normal(shape)
+    with pytest.warns(UserWarning, match="implicit dim"):
+        ours = F.softmax(t64(x)).numpy()
+    with pytest.warns(UserWarning):
+        theirs = TF.softmax(torch.tensor(x), dim=None).numpy()
+    np.testing.assert_allclose(ours, theirs, atol=ATOL)

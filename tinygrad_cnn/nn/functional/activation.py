@@ -1,6 +1,8 @@
 """Activations, softmax and dropout as functions."""
 from __future__ import annotations
 
+import warnings
+
 from ... import ops
 from ._checks import check_tensor
 
@@ -20,7 +22,11 @@ def tanh(input):
 
 def _dim(fn, input, dim):
     if dim is None:
-        raise ValueError(f"{fn}: pass dim explicitly (input shape {input.shape})")
+        # PyTorch's deprecated implicit choice, kept so old scripts give the same numbers.
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+        warnings.warn(f"{fn}: implicit dim is deprecated; using dim={dim} for input shape "
+                      f"{input.shape} as PyTorch does. Pass dim explicitly.", UserWarning,
+                      stacklevel=3)
     return input._axis(dim)
 
 

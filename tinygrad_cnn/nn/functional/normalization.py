@@ -16,6 +16,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     fn = "batch_norm"
     check_tensor(fn, "input", input, ndim=(2, 3, 4))
     C = input.shape[1]
+    if C == 0:
+        raise ValueError(f"{fn}: input has no channels (shape {input.shape})")
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != (C,):
