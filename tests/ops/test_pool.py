@@ -28,8 +28,11 @@ def _window_gap(x, kernel, stride, padding, dilation, ceil_mode):
                     (padding[1], padding[1] + kernel[1] * dilation[1] + stride[1])),
                 constant_values=-np.inf)
     windows = sliding_windows(xp, kernel, stride, dilation)[:, :, :Ho, :Wo].reshape(N, C, Ho, Wo, -1)
-    top2 = np.sort(windows, axis=-1)[..., -2:] if windows.shape[-1] > 1 else None
-    return np.inf if top2 is None else np.min(top2[..., 1] - top2[..., 0])
+    if windows.shape[-1] == 1:
+        return np.inf
+    top2 = np.sort(windows, axis=-1)[..., -2:]
+    with np.errstate(invalid="ignore"):  # a window all in padding: -inf - -inf = nan, rejected
+        return np.min(top2[..., 1] - top2[..., 0])
 
 
 @gradchecks(ops.MaxPool2d, F.max_pool2d)
