@@ -48,24 +48,24 @@ def sliding_windows(xp, kernel, stride, dilation=(1, 1)):
 
 
 def col2im(dcols, padded_shape, stride, dilation=(1, 1)):
-    """The adjoint of `sliding_windows`: add every window's gradient back onto the input positions
+    """The adjoint of reading windows: add every window's gradient back onto the input positions
     it was read from. Where windows overlap, their contributions add.
 
-    dcols: (N, C, Ho, Wo, KH, KW)  ->  dxp: padded_shape = (N, C, Hp, Wp)"""
-    N, C, Ho, Wo, KH, KW = dcols.shape
+    dcols: (N, C, KH, KW, Ho, Wo), tap-major: dcols[:, :, p, q] holds, for every window, the
+    gradient of the input its tap (p, q) read  ->  dxp: padded_shape = (N, C, Hp, Wp)"""
+    N, C, KH, KW, Ho, Wo = dcols.shape
     (sh, sw), (dh, dw) = stride, dilation
+    dxp = np.zeros(padded_shape, dtype=dcols.dtype)
     if (sh, sw) == (KH, KW) and (dh, dw) == (1, 1):
         # Windows tile the input exactly: one reshape puts every value in place.
-        tiled = dcols.transpose(0, 1, 2, 4, 3, 5).reshape(N, C, Ho * KH, Wo * KW)
-        dxp = np.zeros(padded_shape, dtype=dcols.dtype)
+        tiled = dcols.transpose(0, 1, 4, 2, 5, 3).reshape(N, C, Ho * KH, Wo * KW)
         dxp[:, :, :Ho * KH, :Wo * KW] = tiled
         return dxp
-    dxp = np.zeros(padded_shape, dtype=dcols.dtype)
-    for i in range(KH):
-        for j in range(KW):
-            rows = slice(i * dh, i * dh + sh * (Ho - 1) + 1, sh)
-            cols = slice(j * dw, j * dw + sw * (Wo - 1) + 1, sw)
-            dxp[:, :, rows, cols] += dcols[:, :, :, :, i, j]   # (N, C, Ho, Wo)
+    for p in range(KH):
+        for q in range(KW):
+            rows = slice(p * dh, p * dh + sh * (Ho - 1) + 1, sh)
+            cols = slice(q * dw, q * dw + sw * (Wo - 1) + 1, sw)
+            dxp[:, :, rows, cols] += dcols[:, :, p, q]             # (N, C, Ho, Wo)
     return dxp
 
 

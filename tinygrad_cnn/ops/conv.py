@@ -7,21 +7,14 @@ from ._windows import col2im, pad2d, sliding_windows, unpad2d
 
 
 def _im2col(xp, kernel, stride, dilation, groups):
-    """Copy every window of xp into one row:  (N, C, Hp, Wp) -> cols (G, N*Ho*Wo, Cg*KH*KW)."""
+    """Copy every window of xp into one column:  (N, C, Hp, Wp) -> cols (N, G, Cg*KH*KW, Ho*Wo).
+
+    Tap-major order (c, p, q) down a column and output positions along a row: the copy moves
+    whole rows of Wo values at once, and `w_flat @ cols` lands directly in NCHW order."""
     windows = sliding_windows(xp, kernel, stride, dilation)            # (N, C, Ho, Wo, KH, KW) view
     N, C, Ho, Wo, KH, KW = windows.shape
-    windows = windows.reshape(N, groups, C // groups, Ho, Wo, KH, KW)
-    cols = windows.transpose(1, 0, 3, 4, 2, 5, 6)                      # (G, N, Ho, Wo, Cg, KH, KW)
-    return cols.reshape(groups, N * Ho * Wo, -1), (Ho, Wo)             # the one copy of forward
-
-
-def _cols_to_windows(dcols, N, Ho, Wo, kernel, groups):
-    """Inverse layout of _im2col:  (G, N*Ho*Wo, Cg*KH*KW) -> (N, C, Ho, Wo, KH, KW)."""
-    KH, KW = kernel
-    G = groups
-    dcols = dcols.reshape(G, N, Ho, Wo, -1, KH, KW)                    # (G, N, Ho, Wo, Cg, KH, KW)
-    dcols = dcols.transpose(1, 0, 4, 2, 3, 5, 6)                       # (N, G, Cg, Ho, Wo, KH, KW)
-    return dcols.reshape(N, -1, Ho, Wo, KH, KW)                        # (N, C, Ho, Wo, KH, KW)
+    cols = np.ascontiguousarray(windows.transpose(0, 1, 4, 5, 2, 3))   # (N, C, KH, KW, Ho, Wo): the copy
+    return cols.reshape(N, groups, C // groups * KH * KW, Ho * Wo), (Ho, Wo)
 
 
 class Conv2d(Function):
@@ -30,11 +23,11 @@ class Conv2d(Function):
     x: (N, C, H, W)   w: (F, Cg, KH, KW)   b: (F,)   ->   y: (N, F, Ho, Wo)
     with xp the zero-padded x and channels split into G groups (filter f sees only its group).
 
-    forward    cols = im2col(xp)                     (G, N*Ho*Wo, Cg*KH*KW)
-               y    = cols @ w_flat^T + b            w_flat: (G, Fg, Cg*KH*KW)
+    forward    cols = im2col(xp)                     (N, G, Cg*KH*KW, Ho*Wo)
+               y    = w_flat @ cols + b              w_flat: (G, Fg, Cg*KH*KW)
     backward   db = dy summed over n, i, j
-               dw = dy^T @ cols                      w correlated with the windows it saw
-               dx = col2im(dy @ w_flat)              a transposed convolution of dy with w
+               dw = sum over n of dy @ cols^T        w correlated with the windows it saw
+               dx = col2im(w_flat^T @ dy)            a transposed convolution of dy with w
     """
 
     @staticmethod
@@ -42,10 +35,9 @@ class Conv2d(Function):
         N = x.shape[0]
         F, Cg, KH, KW = w.shape
         xp = pad2d(x, padding)                                         # (N, C, Hp, Wp)
-        cols, (Ho, Wo) = _im2col(xp, (KH, KW), stride, dilation, groups)
+        cols, (Ho, Wo) = _im2col(xp, (KH, KW), stride, dilation, groups)  # (N, G, Cg*KH*KW, Ho*Wo)
         w_flat = w.reshape(groups, F // groups, Cg * KH * KW)          # (G, Fg, Cg*KH*KW)
-        y = cols @ w_flat.transpose(0, 2, 1)                           # (G, N*Ho*Wo, Fg)
-        y = y.reshape(groups, N, Ho, Wo, -1).transpose(1, 0, 4, 2, 3).reshape(N, F, Ho, Wo)
+        y = (w_flat @ cols).reshape(N, F, Ho, Wo)                      # (N, G, Fg, Ho*Wo) = NCHW
         if b is not None:
             y += b.reshape(1, F, 1, 1)
         ctx.save_for_backward(cols, w_flat)
@@ -58,14 +50,16 @@ class Conv2d(Function):
         cols, w_flat = ctx.saved_arrays
         G = ctx.groups
         N, F, Ho, Wo = dy.shape
-        dy_rows = dy.reshape(N, G, F // G, Ho * Wo).transpose(1, 0, 3, 2).reshape(G, N * Ho * Wo, F // G)
+        _, Cg, KH, KW = ctx.w_shape
+        dy_g = dy.reshape(N, G, F // G, Ho * Wo)                       # (N, G, Fg, Ho*Wo)
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
-            dcols = dy_rows @ w_flat                                   # (G, N*Ho*Wo, Cg*KH*KW)
-            dwindows = _cols_to_windows(dcols, N, Ho, Wo, ctx.w_shape[2:], G)
-            dx = unpad2d(col2im(dwindows, ctx.xp_shape, ctx.stride, ctx.dilation), ctx.padding)
+            dcols = w_flat.transpose(0, 2, 1) @ dy_g                   # (N, G, Cg*KH*KW, Ho*Wo)
+            dcols = dcols.reshape(N, G * Cg, KH, KW, Ho, Wo)           # (N, C, KH, KW, Ho, Wo)
+            dx = unpad2d(col2im(dcols, ctx.xp_shape, ctx.stride, ctx.dilation), ctx.padding)
         if ctx.needs_input_grad[1]:
-            dw = (dy_rows.transpose(0, 2, 1) @ cols).reshape(ctx.w_shape)  # (F, Cg, KH, KW)
+            dw = (dy_g @ cols.transpose(0, 1, 3, 2)).sum(axis=0)       # (G, Fg, Cg*KH*KW)
+            dw = dw.reshape(ctx.w_shape)                               # (F, Cg, KH, KW)
         if len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]:
             db = dy.sum(axis=(0, 2, 3))                                # (F,)
         return (dx, dw) if len(ctx.needs_input_grad) == 2 else (dx, dw, db)
@@ -79,9 +73,9 @@ class ConvTranspose2d(Function):
     x: (N, C, H, W)   w: (C, Fg, KH, KW)   b: (F,)   ->   y: (N, F, Ho, Wo)
     Ho = (H - 1)*sh - 2*ph + dh*(KH - 1) + output_padding + 1
 
-    forward    y = crop(col2im(x_rows @ w_flat)) + b          (Conv2d's dx formula)
-    backward   dx = windows(pad(dy)) . w                       (Conv2d's forward formula)
-               dw = x^T @ windows(pad(dy));  db = dy summed over n, i, j
+    forward    y = crop(col2im(w_flat^T @ x)) + b             (Conv2d's dx formula)
+    backward   dx = w_flat @ im2col(pad(dy))                   (Conv2d's forward formula)
+               dw = sum over n of x @ im2col(pad(dy))^T;  db = dy summed over n, i, j
     """
 
     @staticmethod
@@ -90,9 +84,10 @@ class ConvTranspose2d(Function):
         _, Fg, KH, KW = w.shape
         G = groups
         F = Fg * G
-        x_rows = x.reshape(N, G, C // G, H * W).transpose(1, 0, 3, 2).reshape(G, N * H * W, C // G)
+        x_g = x.reshape(N, G, C // G, H * W)                           # (N, G, Cg, H*W)
         w_flat = w.reshape(G, C // G, Fg * KH * KW)                    # (G, Cg, Fg*KH*KW)
-        stamps = _cols_to_windows(x_rows @ w_flat, N, H, W, (KH, KW), G)  # (N, F, H, W, KH, KW)
+        stamps = w_flat.transpose(0, 2, 1) @ x_g                       # (N, G, Fg*KH*KW, H*W)
+        stamps = stamps.reshape(N, F, KH, KW, H, W)                    # one kernel copy per pixel
         (sh, sw), (dh, dw) = stride, dilation
         stamped_shape = (N, F, (H - 1) * sh + dh * (KH - 1) + 1, (W - 1) * sw + dw * (KW - 1) + 1)
         full_shape = stamped_shape[:2] + (stamped_shape[2] + output_padding[0],
@@ -100,14 +95,14 @@ class ConvTranspose2d(Function):
         y = np.ascontiguousarray(unpad2d(col2im(stamps, full_shape, stride, dilation), padding))
         if b is not None:
             y += b.reshape(1, F, 1, 1)
-        ctx.save_for_backward(x_rows, w_flat)
+        ctx.save_for_backward(x_g, w_flat)
         ctx.x_shape, ctx.w_shape, ctx.stamped_shape = x.shape, w.shape, stamped_shape
         ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, dilation, groups
         return y
 
     @staticmethod
     def backward(ctx, dy):                                             # dy: (N, F, Ho, Wo)
-        x_rows, w_flat = ctx.saved_arrays
+        x_g, w_flat = ctx.saved_arrays
         N, C, H, W = ctx.x_shape
         G = ctx.groups
         (top, _), (left, _) = ctx.padding
@@ -115,13 +110,13 @@ class ConvTranspose2d(Function):
         dfull = np.zeros(ctx.stamped_shape, dtype=dy.dtype)           # (N, F, Hs, Ws)
         rows, cols = min(dy.shape[2], dfull.shape[2] - top), min(dy.shape[3], dfull.shape[3] - left)
         dfull[:, :, top:top + rows, left:left + cols] = dy[:, :, :rows, :cols]
-        dcols, _ = _im2col(dfull, ctx.w_shape[2:], ctx.stride, ctx.dilation, G)  # (G, N*H*W, Fg*KH*KW)
+        dcols, _ = _im2col(dfull, ctx.w_shape[2:], ctx.stride, ctx.dilation, G)  # (N, G, Fg*KH*KW, H*W)
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
-            dx_rows = dcols @ w_flat.transpose(0, 2, 1)                # (G, N*H*W, Cg)
-            dx = dx_rows.reshape(G, N, H, W, C // G).transpose(1, 0, 4, 2, 3).reshape(N, C, H, W)
+            dx = (w_flat @ dcols).reshape(N, C, H, W)                  # (N, G, Cg, H*W)
         if ctx.needs_input_grad[1]:
-            dw = (x_rows.transpose(0, 2, 1) @ dcols).reshape(ctx.w_shape)  # (C, Fg, KH, KW)
+            dw = (x_g @ dcols.transpose(0, 1, 3, 2)).sum(axis=0)       # (G, Cg, Fg*KH*KW)
+            dw = dw.reshape(ctx.w_shape)                               # (C, Fg, KH, KW)
         if len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]:
             db = dy.sum(axis=(0, 2, 3))
         return (dx, dw) if len(ctx.needs_input_grad) == 2 else (dx, dw, db)

@@ -110,8 +110,9 @@ class AvgPool2d(Function):
 
     @staticmethod
     def backward(ctx, dy):                                              # dy: (N, C, Ho, Wo)
-        share = (dy / ctx.divisor)[..., None, None]                     # (N, C, Ho, Wo, 1, 1)
-        dwindows = np.broadcast_to(share, dy.shape + tuple(ctx.kernel_size))  # no copy
+        share = (dy / ctx.divisor)[:, :, None, None]                    # (N, C, 1, 1, Ho, Wo)
+        N, C, Ho, Wo = dy.shape
+        dwindows = np.broadcast_to(share, (N, C) + tuple(ctx.kernel_size) + (Ho, Wo))  # no copy
         return unpad2d(col2im(dwindows, ctx.xp_shape, ctx.stride), ctx.pads)
 
 
