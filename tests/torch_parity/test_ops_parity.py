@@ -237,3 +237,19 @@ def test_softmax_without_dim_picks_pytorchs_implicit_dim_with_a_warning(shape):
     with pytest.warns(UserWarning):
         theirs = TF.softmax(torch.tensor(x), dim=None).numpy()
     np.testing.assert_allclose(ours, theirs, atol=ATOL)
+
+
+@pytest.mark.parametrize("kernel, padding, dilation", [(2, 1, 2), (3, 2, 2), (2, 2, 3), (3, 1, 1),
+                                                       (3, 2, 1), (4, 2, 2)])
+def test_max_pool2d_accepts_exactly_the_paddings_torch_accepts(kernel, padding, dilation):
+    x = np.random.default_rng(0).standard_normal((1, 1, 9, 9))
+    try:
+        TF.max_pool2d(torch.tensor(x), kernel, 1, padding, dilation)
+        torch_accepts = True
+    except RuntimeError:
+        torch_accepts = False
+    if torch_accepts:
+        F.max_pool2d(t64(x), kernel, 1, padding, dilation)
+    else:
+        with pytest.raises(ValueError, match="padding"):
+            F.max_pool2d(t64(x), kernel, 1, padding, dilation)

@@ -17,10 +17,10 @@ def _pool_args(fn, input, kernel_size, stride, padding, dilation, ceil_mode):
     stride = kernel if stride is None or stride == [] else pair(fn, "stride", stride, 1)
     padding = pair(fn, "padding", padding, 0)
     dilation = pair(fn, "dilation", dilation, 1)
-    for p, k, d in zip(padding, kernel, dilation):
-        if p > (d * (k - 1) + 1) // 2:
-            raise ValueError(f"{fn}: padding {padding} should be at most half of the (dilated) "
-                             f"kernel size {kernel}")
+    for p, k in zip(padding, kernel):
+        if p > k // 2:  # PyTorch's rule: half the kernel itself, whatever the dilation
+            raise ValueError(f"{fn}: padding {padding} should be at most half of the kernel "
+                             f"size {kernel}")
     H, W = input.shape[-2:]
     for size, k, s, p, d in zip((H, W), kernel, stride, padding, dilation):
         if output_size(size, k, s, p, d, ceil_mode) < 1:
