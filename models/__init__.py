@@ -44,4 +44,4 @@ def list() -> list[str]:  # noqa: A001  (the registry's public name, like timm.l
 
 
 # Importing a family module registers its builders.
-from . import lenet  # noqa: E402,F401
+from . import lenet, alexnet, vgg, resnet, googlenet, densenet, unet  # noqa: E402,F401

@@ -26,12 +26,14 @@ class CaffeNet(nn.Module):
         num_classes: outputs of fc8.
         dropout: drop probability before fc7 and fc8 (the paper's 0.5).
         grouped: split conv2, conv4, conv5 into 2 groups, as the paper's two GPUs did.
+        hidden: width of fc6 and fc7 (4096 in the paper; smaller for quick experiments).
 
     Shape:
         input (N, 3, 227, 227) -> output (N, num_classes).
     """
 
-    def __init__(self, num_classes: int = 1000, dropout: float = 0.5, grouped: bool = False):
+    def __init__(self, num_classes: int = 1000, dropout: float = 0.5, grouped: bool = False,
+                 hidden: int = 4096):
         super().__init__()
         g = 2 if grouped else 1
         self.features = nn.Sequential(
@@ -53,13 +55,13 @@ class CaffeNet(nn.Module):
         )
         self.flatten = nn.Flatten()
         self.classifier = nn.Sequential(
-            nn.Linear(256 * 6 * 6, 4096),                 # 0  fc6
+            nn.Linear(256 * 6 * 6, hidden),               # 0  fc6
             nn.ReLU(),
             nn.Dropout(dropout),
-            nn.Linear(4096, 4096),                        # 3  fc7
+            nn.Linear(hidden, hidden),                    # 3  fc7
             nn.ReLU(),
             nn.Dropout(dropout),
-            nn.Linear(4096, num_classes),                 # 6  fc8
+            nn.Linear(hidden, num_classes),               # 6  fc8
         )
 
     def forward(self, x):                  # (N, 3, 227, 227)
@@ -74,12 +76,13 @@ class AlexNet(nn.Module):
     Args:
         num_classes: outputs of the last layer.
         dropout: drop probability before the first two fc layers.
+        hidden: width of the two hidden fc layers (4096 as torchvision).
 
     Shape:
         input (N, 3, H, W), nominally 224×224 (>= 63) -> output (N, num_classes).
     """
 
-    def __init__(self, num_classes: int = 1000, dropout: float = 0.5):
+    def __init__(self, num_classes: int = 1000, dropout: float = 0.5, hidden: int = 4096):
         super().__init__()
         self.features = nn.Sequential(
             nn.Conv2d(3, 64, 11, stride=4, padding=2),    # 0
@@ -100,12 +103,12 @@ class AlexNet(nn.Module):
         self.flatten = nn.Flatten()
         self.classifier = nn.Sequential(
             nn.Dropout(dropout),
-            nn.Linear(256 * 6 * 6, 4096),                 # 1
+            nn.Linear(256 * 6 * 6, hidden),               # 1
             nn.ReLU(),
             nn.Dropout(dropout),
-            nn.Linear(4096, 4096),                        # 4
+            nn.Linear(hidden, hidden),                    # 4
             nn.ReLU(),
-            nn.Linear(4096, num_classes),                 # 6
+            nn.Linear(hidden, num_classes),               # 6
         )
 
     def forward(self, x):                  # (N, 3, 224, 224)

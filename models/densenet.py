@@ -106,7 +106,8 @@ class DenseNet(nn.Module):
                  num_classes: int = 1000, in_channels: int = 3):
         super().__init__()
         stages = [
-            ("conv0", nn.Conv2d(in_channels, num_init_features, 7, stride=2, padding=3, bias=False)),
+            ("conv0", nn.Conv2d(in_channels, num_init_features, 7, stride=2, padding=3,
+                                bias=False)),
             ("norm0", nn.BatchNorm2d(num_init_features)),
             ("relu0", nn.ReLU()),
             ("pool0", nn.MaxPool2d(3, stride=2, padding=1)),

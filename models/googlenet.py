@@ -115,7 +115,8 @@ class GoogLeNet(nn.Module):
     Args:
         num_classes: outputs of fc.
         aux_logits: build the two auxiliary heads; in training mode forward then returns
-            (logits, aux2, aux1), as torchvision; in eval mode only the logits.
+            (logits, aux2, aux1), as torchvision; in eval mode only the logits. Off by default
+            (torchvision's class defaults to on) so that a plain training loop gets one output.
         dropout: drop probability before fc (torchvision's 0.2).
         dropout_aux: drop probability inside the auxiliary heads.
         branch3_kernel: kernel of the "5×5" branches (3 as torchvision, 5 as the paper).
@@ -155,6 +156,11 @@ class GoogLeNet(nn.Module):
         self.flatten = nn.Flatten()
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(1024, num_classes)
+        # torchvision draws conv and fc weights from N(0, 0.01²) truncated at ±2; at 200σ the
+        # truncation never bites, so a plain normal is the same distribution.
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.normal_(m.weight, 0.0, 0.01)
 
     def forward(self, x):                          # (N, 3, 224, 224)
         x = self.maxpool1(self.conv1(x))           # (N, 64, 56, 56)

@@ -160,8 +160,10 @@ class ResNet(nn.Module):
             elif isinstance(m, nn.BatchNorm2d):
                 nn.init.ones_(m.weight)
                 nn.init.zeros_(m.bias)
-            if zero_init_residual and isinstance(m, (BasicBlock, Bottleneck)):
-                nn.init.zeros_(m.bn3.weight if isinstance(m, Bottleneck) else m.bn2.weight)
+        if zero_init_residual:  # a second pass: the loop above visits each block before its BNs
+            for m in self.modules():
+                if isinstance(m, (BasicBlock, Bottleneck)):
+                    nn.init.zeros_(m.bn3.weight if isinstance(m, Bottleneck) else m.bn2.weight)
 
     def forward(self, x):                             # (N, 3, 224, 224)
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))  # (N, 64, 56, 56)

@@ -74,6 +74,15 @@ class VGG(nn.Module):
             nn.Dropout(dropout),
             nn.Linear(hidden, num_classes),    # 6  fc8
         )
+        # torchvision's initialisation: He-normal convs (fan_out), small Gaussian fc weights
+        # (BatchNorm keeps its default gamma = 1, beta = 0).
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, 0.0, 0.01)
+                nn.init.zeros_(m.bias)
 
     def forward(self, x):              # (N, 3, 224, 224)
         x = self.features(x)           # (N, 512, 7, 7)

@@ -203,6 +203,22 @@ def topological_order(root: Node) -> list[Node]:
     return order
 
 
+def seed_gradient(root, gradient, caller: str) -> np.ndarray:
+    """dL/droot as an array of root's shape and dtype: ones for a scalar root when `gradient` is
+    None (a non-scalar root needs an explicit gradient, as in PyTorch)."""
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(f"{caller}: grad can be implicitly created only for scalar "
+                               f"outputs; this tensor has shape {root.shape}, so pass "
+                               f"gradient= of that shape")
+        return np.ones(root.shape, dtype=root.dtype)
+    gradient = np.asarray(getattr(gradient, "data", gradient), dtype=root.dtype)
+    if gradient.shape != root.shape:
+        raise ValueError(f"{caller}: gradient has shape {gradient.shape} but the tensor has "
+                         f"shape {root.shape}")
+    return gradient
+
+
 def backward(root, gradient: np.ndarray, retain_graph: bool = False,
              on_node: Callable[[Node, np.ndarray, tuple], None] | None = None) -> None:
     """Propagate `gradient` (dL/droot) back through the graph that produced `root`.

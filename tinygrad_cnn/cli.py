@@ -91,16 +91,44 @@ def cmd_demo(args) -> int:
 
 
 def _draw_results(model, data, out: Path) -> None:
-    """Write the trained model's computation graph: DOT source always, SVG when `dot` exists."""
+    """Draw what the trained model learned into `out`: the graph of one test image's loss with
+    each weight's gradient norm (graph.dot always, graph.svg when Graphviz's `dot` exists) and,
+    when matplotlib is installed, filters.png, feature_maps.png and curves.png (metrics.csv)."""
+    import importlib.util
+
+    from .nn.functional import cross_entropy
     from .tensor import Tensor
     from .viz.graph import draw_graph
-    x = Tensor(np.asarray(data.test.tensors[0][:1]))  # one test image
-    graph = draw_graph(model(x), params=model)
+    images, labels = data.test.tensors
+    model.zero_grad()
+    loss = cross_entropy(model(Tensor(np.asarray(images[:1]))), Tensor(np.asarray(labels[:1])))
+    loss.backward()
+    graph = draw_graph(loss, params=model, show_grads=True)
+    model.zero_grad()  # the drawing's gradients must not leak into later use of the model
     (out / "graph.dot").write_text(graph.source)
     written = ["graph.dot"]
     if _render(graph, out / "graph.svg", required=False):
         written.append("graph.svg")
+    if importlib.util.find_spec("matplotlib") is None:
+        print("wrote " + ", ".join(written) + " (pip install tinygrad-cnn[viz] for pictures)")
+        return
+    from .viz import plots
+    plots.plot_filters(model, save=out / "filters.png")
+    plots.plot_feature_maps(model, images[0], _first_feature_layer(model), save=out / "feature_maps.png")
+    written += ["filters.png", "feature_maps.png"]
+    if (out / "metrics.csv").exists():
+        plots.plot_training_curves(out / "metrics.csv", save=out / "curves.png")
+        written.append("curves.png")
     print("wrote " + ", ".join(written))
+
+
+def _first_feature_layer(model) -> str:
+    """The module after the first convolution when it is an activation (its maps are what the
+    next layer sees), else the first convolution itself."""
+    names = [(name, type(m).__name__) for name, m in model.named_modules() if name]
+    first = next(i for i, (_, kind) in enumerate(names) if kind == "Conv2d")
+    following = names[first + 1] if first + 1 < len(names) else ("", "")
+    return following[0] if following[1] in ("ReLU", "Tanh", "Sigmoid") else names[first][0]
 
 
 def _render(graph, path: Path, required: bool = True) -> bool:
@@ -116,8 +144,26 @@ def _render(graph, path: Path, required: bool = True) -> bool:
 
 
 def cmd_summary(args) -> int:
+    """Print a zoo model's per-layer parameters, operations and volumes (and, with
+    --receptive-field, what the centre unit of its last feature map sees)."""
+    from .viz.receptive_field import receptive_field
     from .viz.summary import summary
-    print(summary(_models().create(args.model, **_model_kwargs(args)), args.input_shape))
+    try:
+        model = _models().create(args.model, **_model_kwargs(args))
+    except KeyError as err:
+        raise SystemExit(str(err).strip("'\""))
+    try:
+        print(summary(model, args.input_shape))
+    except ValueError as err:  # a forward that rejects the shape: say which flag to change
+        raise SystemExit(f"error: {err}\n(check --input-shape {','.join(map(str, args.input_shape))} "
+                         f"against what {args.model} expects)") from None
+    if args.receptive_field or args.layer:
+        try:
+            field = receptive_field(model, args.input_shape, layer=args.layer)
+        except ValueError as err:  # an unknown --layer, or a map the geometry cannot follow
+            raise SystemExit(f"error: {err}") from None
+        print()
+        print(field)
     return 0
 
 
@@ -191,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("model")
         p.add_argument("--input-shape", type=_shape, required=True, help="N,C,H,W e.g. 1,1,32,32")
         p.add_argument("--option", action="append", metavar="KEY=VALUE", help="model keyword argument")
+        if name == "summary":
+            p.add_argument("--receptive-field", action="store_true",
+                           help="also compute the receptive field of the last feature map")
+            p.add_argument("--layer", default=None,
+                           help="the module whose output map --receptive-field examines "
+                                "(implies --receptive-field)")
         if name == "draw":
             p.add_argument("--out", default="graph.svg", help=".svg, .png, .pdf or .dot")
             p.add_argument("--depth", type=int, default=None, help="collapse modules deeper than this")

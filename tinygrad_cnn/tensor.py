@@ -143,16 +143,7 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
                                "create the inputs with requires_grad=True (and not under no_grad())")
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError(f"backward(): grad can be implicitly created only for scalar "
-                                   f"outputs; this tensor has shape {self.shape}, so pass "
-                                   f"gradient= of that shape")
-            gradient = np.ones(self.shape, dtype=self.dtype)
-        gradient = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=self.dtype)
-        if gradient.shape != self.shape:
-            raise ValueError(f"backward(): gradient has shape {gradient.shape} but the tensor has "
-                             f"shape {self.shape}")
+        gradient = autograd.seed_gradient(self, gradient, "backward()")
         autograd.backward(self, gradient, retain_graph=retain_graph)
 
     # ---------------------------------------------------------------- arithmetic

@@ -51,6 +51,9 @@ def render(graph, path, format: str | None = None) -> Path:  # noqa: A002  (grap
     # Draw next to the target, then rename: a failed or interrupted render leaves no half-file.
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a picture is an ordinary file
     try:
         Path(tmp).write_bytes(graph.pipe(format=fmt))
         os.replace(tmp, path)

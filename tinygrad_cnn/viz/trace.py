@@ -1,8 +1,9 @@
 """Tracing: walk the recorded graph behind one or more tensors and describe it as plain data.
 
 Only the public record is read: each Node's `op, parents, params, scope, output_shape`, and each
-tensor's `grad_fn, grad, shape, requires_grad`. Drawing (graph.py) and the backward table
-(explain.py) work from this description and never touch an op's internals.
+tensor's `grad_fn, grad, shape, requires_grad`. Drawing (graph.py) works from this description;
+the backward table (explain.py) reads the same record through the engine's `on_node` hook and
+shares the labels made here. Neither touches an op's internals.
 """
 from __future__ import annotations
 
