@@ -7,7 +7,7 @@ Symbols used in every shape comment of conv.py and pool.py:
 
 A window is the KH x KW patch of the padded input that produces one output position. Forward
 passes look at all windows at once through a strided *view* (no copy); backward passes scatter
-gradients back through `col2im`, which loops over the KH*KW kernel offsets, never over pixels.
+gradients back through `scatter_taps`, which loops over the KH*KW kernel offsets, never over pixels.
 """
 import math
 
@@ -47,26 +47,63 @@ def sliding_windows(xp, kernel, stride, dilation=(1, 1)):
                       strides=(sN, sC, sH * sh, sW * sw, sH * dh, sW * dw), writeable=False)
 
 
+def scatter_taps(tap_gradient, padded_shape, kernel, stride, dilation=(1, 1)):
+    """The adjoint of reading windows: add, for every kernel offset (p, q), the gradient of the
+    inputs that tap read back onto those inputs. Where windows overlap, contributions add.
+
+    tap_gradient(p, q) -> (N, C, Ho, Wo): the gradient of xp[:, :, i*sh + p*dh, j*sw + q*dw]
+    from window (i, j)                                       ->  dxp: padded_shape = (N, C, Hp, Wp)
+
+    A stride splits the padded grid into sh*sw interleaved *phases* (rows = a mod sh, columns
+    = b mod sw). One tap of every window lands in a single phase, on consecutive positions, so
+    the adds run over contiguous memory of a phase buffer; the phases are woven into dxp once
+    at the end. (Adding straight into dxp[..., p::sh, q::sw] touches memory with gaps and is
+    several times slower.)"""
+    (KH, KW), (sh, sw), (dh, dw) = kernel, stride, dilation
+    N, C, Hp, Wp = padded_shape
+    if (sh, sw) == (KH, KW) and (dh, dw) == (1, 1):
+        return _scatter_tiles(tap_gradient, padded_shape, kernel)
+    dxp, phases = None, {}
+    for p in range(KH):
+        row0, a = divmod(p * dh, sh)                    # tap p reads phase row row0 + i
+        for q in range(KW):
+            col0, b = divmod(q * dw, sw)
+            grad = tap_gradient(p, q)                   # (N, C, Ho, Wo)
+            if dxp is None:
+                dxp = np.zeros(padded_shape, dtype=grad.dtype)
+            if (a, b) not in phases:                    # stride 1: the only phase is dxp itself
+                phases[a, b] = dxp if (sh, sw) == (1, 1) else np.zeros(
+                    (N, C, len(range(a, Hp, sh)), len(range(b, Wp, sw))), dtype=grad.dtype)
+            Ho, Wo = grad.shape[2:]
+            phases[a, b][:, :, row0:row0 + Ho, col0:col0 + Wo] += grad
+    if (sh, sw) != (1, 1):
+        for (a, b), phase in phases.items():
+            dxp[:, :, a::sh, b::sw] = phase
+    return dxp
+
+
+def _scatter_tiles(tap_gradient, padded_shape, kernel):
+    """scatter_taps when the windows tile the input (stride = kernel, no dilation): every input
+    is read by at most one tap of one window, so each tap's gradient is simply written in place."""
+    KH, KW = kernel
+    dxp = None
+    for p in range(KH):
+        for q in range(KW):
+            grad = tap_gradient(p, q)                   # (N, C, Ho, Wo)
+            if dxp is None:
+                dxp = np.zeros(padded_shape, dtype=grad.dtype)
+            Ho, Wo = grad.shape[2:]
+            dxp[:, :, p:p + KH * Ho:KH, q:q + KW * Wo:KW] = grad
+    return dxp
+
+
 def col2im(dcols, padded_shape, stride, dilation=(1, 1)):
-    """The adjoint of reading windows: add every window's gradient back onto the input positions
-    it was read from. Where windows overlap, their contributions add.
+    """scatter_taps for gradients already laid out per tap.
 
     dcols: (N, C, KH, KW, Ho, Wo), tap-major: dcols[:, :, p, q] holds, for every window, the
     gradient of the input its tap (p, q) read  ->  dxp: padded_shape = (N, C, Hp, Wp)"""
-    N, C, KH, KW, Ho, Wo = dcols.shape
-    (sh, sw), (dh, dw) = stride, dilation
-    dxp = np.zeros(padded_shape, dtype=dcols.dtype)
-    if (sh, sw) == (KH, KW) and (dh, dw) == (1, 1):
-        # Windows tile the input exactly: one reshape puts every value in place.
-        tiled = dcols.transpose(0, 1, 4, 2, 5, 3).reshape(N, C, Ho * KH, Wo * KW)
-        dxp[:, :, :Ho * KH, :Wo * KW] = tiled
-        return dxp
-    for p in range(KH):
-        for q in range(KW):
-            rows = slice(p * dh, p * dh + sh * (Ho - 1) + 1, sh)
-            cols = slice(q * dw, q * dw + sw * (Wo - 1) + 1, sw)
-            dxp[:, :, rows, cols] += dcols[:, :, p, q]             # (N, C, Ho, Wo)
-    return dxp
+    return scatter_taps(lambda p, q: dcols[:, :, p, q], padded_shape, dcols.shape[2:4],
+                        stride, dilation)
 
 
 def pad2d(x, padding, value=0.0):

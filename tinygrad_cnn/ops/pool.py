@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd import Function
-from ._windows import col2im, output_size, pad2d, sliding_windows, unpad2d
+from ._windows import col2im, output_size, pad2d, scatter_taps, sliding_windows, unpad2d
 
 
 def _pool_padding(H, W, kernel, stride, padding, dilation, ceil_mode):
@@ -59,21 +59,14 @@ class MaxPool2d(Function):
     @staticmethod
     def backward(ctx, dy):                                              # dy: (N, C, Ho, Wo)
         winner, = ctx.saved_arrays
-        (KH, KW), (sh, sw), (dh, dw) = ctx.kernel_size, ctx.stride, ctx.dilation
-        N, C, Ho, Wo = dy.shape
-        dxp = np.zeros(ctx.xp_shape, dtype=dy.dtype)                    # (N, C, Hp, Wp)
-        tiles = (sh, sw) == (KH, KW) and (dh, dw) == (1, 1)             # each input in <= 1 window
-        is_winner, share = np.empty(dy.shape, dtype=bool), np.empty_like(dy)
-        for p in range(KH):
-            for q in range(KW):
-                # The inputs read by kernel offset (p, q), one per window: (N, C, Ho, Wo)
-                taps = dxp[:, :, p * dh:p * dh + sh * (Ho - 1) + 1:sh, q * dw:q * dw + sw * (Wo - 1) + 1:sw]
-                np.equal(winner, p * KW + q, out=is_winner)
-                if tiles:
-                    np.multiply(dy, is_winner, out=taps)                # dy where this tap won, else 0
-                else:
-                    np.multiply(dy, is_winner, out=share)
-                    taps += share                                       # overlapping windows add
+        KH, KW = ctx.kernel_size
+        is_winner = np.empty(dy.shape, dtype=bool)                      # (N, C, Ho, Wo)
+
+        def tap_gradient(p, q):  # dy where kernel offset (p, q) won its window, else 0
+            np.equal(winner, p * KW + q, out=is_winner)
+            return dy * is_winner
+
+        dxp = scatter_taps(tap_gradient, ctx.xp_shape, ctx.kernel_size, ctx.stride, ctx.dilation)
         return unpad2d(dxp, ctx.pads)
 
 
