@@ -43,3 +43,11 @@ def test_readme_example_matches_its_pytorch_twin_on_the_same_arrays():
     assert scope_tg["loss"].item() == pytest.approx(scope_th["loss"].item(), rel=1e-5)
     np.testing.assert_allclose(scope_tg["w1"].grad.numpy(), scope_th["w1"].grad.numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(scope_tg["w2"].grad.numpy(), scope_th["w2"].grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_readme_drawing_example_runs(capsys):
+    drawing = next(code for code in _examples() if "draw_graph" in code)
+    exec(compile(drawing, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert out.startswith("digraph")
+    assert "conv2d" in out and "conv1.weight" in out
