@@ -20,6 +20,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_ops.py
+	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_models.py
+	$(PY) benchmarks/bench_viz.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .hypothesis
