@@ -2,9 +2,13 @@
 train real CNNs. Start reading at tensor.py, then autograd.py, then ops/."""
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .creation import (arange, bool_, cat, float32, float64, full, full_like, int32, int64, ones,
-                       ones_like, rand, rand_like, randn, randn_like, stack, tensor, uint8, zeros,
-                       zeros_like)
+from .creation import (arange, bool_, cat, empty, eye, float32, float64, from_numpy, full,
+                       full_like, int32, int64, linspace, ones, ones_like, rand, rand_like, randint,
+                       randn, randn_like, stack, tensor, uint8, zeros, zeros_like)
+from .device import cuda, device
+from .functions import (abs, argmax, clamp, exp, flatten, log, log_softmax, matmul, max, maximum,
+                        mean, min, minimum, relu, reshape, sigmoid, softmax, sqrt, sum, tanh,
+                        transpose, where)
 from .gradcheck import GradcheckError, gradcheck
 from .random import manual_seed
 from .tensor import Tensor

@@ -69,6 +69,41 @@ def rand(*size, dtype=float32, requires_grad: bool = False) -> Tensor:
     return Tensor(get_rng().random(_shape(size)).astype(dtype), requires_grad=requires_grad)
 
 
+def randint(low, high=None, size=None, dtype=int64, requires_grad: bool = False) -> Tensor:
+    """Integers drawn uniformly from [low, high), as torch.randint(low, high, size); with two
+    arguments the first is high and low is 0."""
+    if size is None:
+        low, high, size = 0, low, high
+    if size is None:
+        raise TypeError("randint: size is required, e.g. randint(0, 10, (3,))")
+    if high <= low:
+        raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
+    return Tensor(get_rng().integers(low, high, size=_shape((size,))).astype(dtype),
+                  requires_grad=requires_grad)
+
+
+def empty(*size, dtype=float32, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given shape to be overwritten; zero-filled so results never depend on
+    leftover memory."""
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype=float32, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.eye(n, m, dtype=dtype), requires_grad=requires_grad)
+
+
+def linspace(start, end, steps: int, dtype=float32, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.linspace(start, end, steps, dtype=dtype), requires_grad=requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with `array` and keeping its dtype (float64 stays float64, as in
+    torch.from_numpy; tg.tensor copies and makes floats float32)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return Tensor(array)
+
+
 def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
     return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 

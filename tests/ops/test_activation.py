@@ -58,3 +58,43 @@ def test_activations_keep_float32():
         y = fn(x)
         y.sum().backward()
         assert y.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+@gradchecks(F.leaky_relu)
+@given(x=small_shapes(0, 3).flatmap(arrays), slope=st.sampled_from([0.01, 0.2, -0.5]))
+def test_leaky_relu_gradcheck(x, slope):
+    assume(np.all(np.abs(x) > 1e-3))
+    check_gradients(lambda t: F.leaky_relu(t, slope), (leaf(x),), ops.Where)
+
+
+@gradchecks(F.elu)
+@given(x=small_shapes(0, 3).flatmap(arrays), alpha=st.sampled_from([1.0, 0.5]))
+def test_elu_gradcheck(x, alpha):
+    assume(np.all(np.abs(x) > 1e-3))
+    check_gradients(lambda t: F.elu(t, alpha), (leaf(x),), ops.Exp)
+
+
+@gradchecks(F.silu)
+@given(x=small_shapes(0, 3).flatmap(lambda shape: arrays(shape, WIDE)))
+def test_silu_gradcheck(x):
+    check_gradients(F.silu, (leaf(x),), ops.Sigmoid)
+
+
+def test_leaky_relu_and_elu_values_and_slopes_at_zero():
+    x = leaf([-2.0, 0.0, 3.0])
+    y = F.leaky_relu(x, 0.1)
+    np.testing.assert_allclose(y.data, [-0.2, 0.0, 3.0])
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [0.1, 0.1, 1.0])  # 0 takes the negative slope
+    x.grad = None
+    y = F.elu(x, alpha=2.0)
+    np.testing.assert_allclose(y.data, [2 * (np.exp(-2) - 1), 0.0, 3.0])
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [2 * np.exp(-2), 2.0, 1.0])
+
+
+def test_elu_of_huge_inputs_has_finite_gradients():
+    x = leaf([-1000.0, 1000.0])
+    with np.errstate(over="raise", invalid="raise"):
+        F.elu(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0])

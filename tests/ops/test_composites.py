@@ -68,3 +68,44 @@ def test_flatten_gradient(seed, start, end):
 def test_local_response_norm_gradient(seed, size):
     x = leaf(uniform((1, 5, 2, 2), seed))
     check_gradients(lambda t: F.local_response_norm(t, size, alpha=0.5, beta=0.75, k=1.0), (x,), ops.AvgPool2d)
+
+
+@gradchecks(F.l1_loss)
+@given(SEEDS, st.sampled_from(["mean", "sum", "none"]))
+def test_l1_loss_gradient(seed, reduction):
+    a, b = leaf(uniform((3, 2), seed)), leaf(uniform((3, 2), seed + 1))
+    check_gradients(lambda x, y: F.l1_loss(x, y, reduction=reduction), (a, b), ops.Abs)
+
+
+@gradchecks(ops.BinaryCrossEntropy, F.binary_cross_entropy)
+@given(SEEDS, st.sampled_from(["mean", "sum", "none"]), st.booleans())
+def test_binary_cross_entropy_gradient(seed, reduction, weighted):
+    p = leaf(uniform((3, 4), seed, 0.05, 0.95))
+    t = leaf(uniform((3, 4), seed + 1, 0, 1))
+    w = tg.Tensor(uniform(4, seed + 2, 0.5, 2)) if weighted else None
+    check_gradients(lambda a, b: F.binary_cross_entropy(a, b, weight=w, reduction=reduction),
+                    (p, t), ops.BinaryCrossEntropy)
+
+
+def test_binary_cross_entropy_floors_the_logs_and_keeps_gradients_finite():
+    p = tg.Tensor(np.array([0.0, 1.0, 0.5, 1.0]), requires_grad=True)
+    t = tg.Tensor(np.array([1.0, 0.0, 1.0, 1.0]))
+    loss = F.binary_cross_entropy(p, t, reduction="none")
+    np.testing.assert_allclose(loss.numpy(), [100.0, 100.0, np.log(2), 0.0])
+    loss.sum().backward()
+    # (p - t) / max(p (1 - p), 1e-12): PyTorch's guard for saturated probabilities
+    np.testing.assert_allclose(p.grad.numpy(), [-1e12, 1e12, -2.0, 0.0])
+
+
+def test_binary_cross_entropy_agrees_with_the_logits_version():
+    x = tg.Tensor(uniform((4, 3), 0, -4, 4))
+    t = tg.Tensor(uniform((4, 3), 1, 0, 1))
+    np.testing.assert_allclose(F.binary_cross_entropy(F.sigmoid(x), t).item(),
+                               F.binary_cross_entropy_with_logits(x, t).item(), rtol=1e-10)
+
+
+def test_one_hot():
+    out = F.one_hot(tg.tensor([[0, 2], [1, 0]]), num_classes=4)
+    assert out.dtype == np.int64 and out.shape == (2, 2, 4)
+    np.testing.assert_array_equal(out.numpy()[0], [[1, 0, 0, 0], [0, 0, 1, 0]])
+    assert F.one_hot(tg.tensor([3, 1])).shape == (2, 4)  # num_classes inferred as max + 1

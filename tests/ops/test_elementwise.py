@@ -94,3 +94,61 @@ def test_gradient_of_a_constant_operand_is_not_computed():
     (x * c).sum().backward()
     assert c.grad is None
     np.testing.assert_allclose(x.grad.data, [3.0, 4.0])
+
+
+@gradchecks(ops.Abs)
+@given(x=small_shapes(0, 3).flatmap(arrays))
+def test_abs_gradcheck(x):
+    assume(np.all(np.abs(x) > 1e-3))  # the kink at 0
+    check_gradients(lambda t: t.abs(), (leaf(x),), ops.Abs)
+
+
+def test_abs_derivative_at_zero_is_zero():
+    x = leaf([-2.0, 0.0, 3.0])
+    abs(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [-1.0, 0.0, 1.0])
+
+
+@gradchecks(ops.Clamp)
+@given(x=small_shapes(0, 3).flatmap(arrays),
+       bounds=st.sampled_from([(-1.0, 1.0), (None, 0.5), (-0.5, None), (0.0, 0.0)]))
+def test_clamp_gradcheck(x, bounds):
+    low, high = bounds
+    assume(all(b is None or np.all(np.abs(x - b) > 1e-3) for b in bounds))  # kinks at the bounds
+    check_gradients(lambda t: t.clamp(low, high), (leaf(x),), ops.Clamp)
+
+
+def test_clamp_values_and_gradient_on_the_bounds():
+    x = leaf([-2.0, -1.0, 0.5, 1.0, 2.0, np.nan])
+    y = x.clamp(-1.0, 1.0)
+    np.testing.assert_array_equal(y.data, [-1.0, -1.0, 0.5, 1.0, 1.0, np.nan])
+    y.sum().backward()
+    # a value sitting on a bound passes its gradient (PyTorch's inclusive rule); NaN passes none
+    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0, 1.0, 1.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="at least one of min and max"):
+        x.clamp()
+
+
+@gradchecks(ops.Where)
+@given(pair=broadcast_pair(), seed=st.integers(0, 2**16))
+def test_where_gradcheck(pair, seed):
+    a, b = pair
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    condition = tg.Tensor(np.random.default_rng(seed).random(shape) < 0.5)
+    check_gradients(lambda x, y: tg.where(condition, x, y), (a, b), ops.Where)
+
+
+def test_where_routes_each_gradient_to_the_chosen_side():
+    a, b = leaf([1.0, 2.0, 3.0]), leaf([10.0])
+    y = tg.where(tg.tensor([True, False, True]), a, b)
+    np.testing.assert_array_equal(y.data, [1.0, 10.0, 3.0])
+    y.backward(tg.Tensor(np.array([1.0, 2.0, 3.0])))
+    np.testing.assert_array_equal(a.grad.data, [1.0, 0.0, 3.0])
+    np.testing.assert_array_equal(b.grad.data, [2.0])  # broadcast side: the sum of its picks
+
+
+def test_maximum_and_minimum_split_the_gradient_on_ties():
+    a, b = leaf([1.0, 2.0, 3.0]), leaf([3.0, 2.0, 1.0])
+    (tg.maximum(a, b) + 10 * tg.minimum(a, b)).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [10.0, 5.5, 1.0])
+    np.testing.assert_array_equal(b.grad.data, [1.0, 5.5, 10.0])

@@ -13,6 +13,7 @@ from typing import Iterator
 import numpy as np
 
 from ..autograd import module_scope, no_grad
+from ..device import device as Device, is_device
 from ..tensor import Tensor
 from . import _naming
 from .parameter import Parameter
@@ -195,12 +196,19 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype_or_device) -> Module:
-        """Cast floating parameters and buffers to a numpy dtype; 'cpu' is accepted (a no-op)
-        so that PyTorch scripts calling `model.to(device)` run unchanged."""
-        if str(dtype_or_device) == "cpu":
+    def to(self, *args, dtype=None, device=None) -> Module:
+        """Cast floating parameters and buffers: `to(dtype)`, `to(device)`, `to(device, dtype)`.
+        The only device is the CPU, so `model.to(device)` from a PyTorch script changes nothing."""
+        for arg in args:
+            if is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None:
+            Device(device)  # raises for anything but the CPU
+        if dtype is None:
             return self
-        dtype = np.dtype(dtype_or_device)
+        dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to: only floating dtypes are supported, got {dtype}")
         for tensor in list(self.parameters()) + list(self.buffers()):

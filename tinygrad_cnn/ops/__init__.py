@@ -8,21 +8,21 @@ from these in nn/functional.py.
 from .activation import ReLU, Sigmoid, Tanh
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
-from .elementwise import Add, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub
+from .elementwise import Abs, Add, Clamp, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub, Where
 from .linear import Linear, MatMul
-from .loss import LogSoftmax, NLLLoss
+from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
 from .movement import Cat, Expand, GetItem, Pad, Permute, Reshape, UpsampleNearest2d
 from .norm import BatchNorm
 from .pool import AvgPool2d, MaxPool2d
 from .reduce import Max, Sum
 
 PRIMITIVES = (
-    Add, Sub, Mul, Div, Neg, Pow, Exp, Log, Sqrt,
+    Add, Sub, Mul, Div, Neg, Pow, Exp, Log, Sqrt, Abs, Clamp, Where,
     ReLU, Sigmoid, Tanh,
     Sum, Max,
     Reshape, Permute, GetItem, Pad, Cat, Expand, UpsampleNearest2d,
     MatMul, Linear,
     Conv2d, ConvTranspose2d,
     MaxPool2d, AvgPool2d,
-    BatchNorm, LogSoftmax, NLLLoss, Dropout,
+    BatchNorm, LogSoftmax, NLLLoss, BinaryCrossEntropy, Dropout,
 )

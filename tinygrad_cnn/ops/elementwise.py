@@ -131,3 +131,59 @@ class Sqrt(Function):
     def backward(ctx, dy):
         y, = ctx.saved_arrays
         return dy / (2 * y)
+
+
+class Abs(Function):
+    """y = |x|.   dx = dy * sign(x).
+
+    NOTE: at x == 0 the derivative is taken as 0 (sign(0) = 0), as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, dy):
+        sign, = ctx.saved_arrays
+        return dy * sign
+
+
+class Clamp(Function):
+    """y = min(max(x, low), high), either bound optional.   dx = dy where low <= x <= high, else 0.
+
+    NOTE: the bounds themselves count as inside, so a value sitting exactly on a bound passes
+    its gradient through, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x, *, low, high):
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= x >= low
+        if high is not None:
+            inside &= x <= high
+        ctx.save_for_backward(inside)
+        return np.clip(x, low, high).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, dy):
+        inside, = ctx.saved_arrays
+        return dy * inside
+
+
+class Where(Function):
+    """y = a where condition holds, else b (condition is a constant boolean array).
+
+    da = dy where condition, else 0;   db = dy where not condition, else 0."""
+
+    @staticmethod
+    def forward(ctx, a, b, *, condition):
+        ctx.save_for_backward(condition)
+        return np.where(condition, a, b)
+
+    @staticmethod
+    def backward(ctx, dy):
+        condition, = ctx.saved_arrays
+        da = dy * condition if ctx.needs_input_grad[0] else None
+        db = dy * ~condition if ctx.needs_input_grad[1] else None
+        return da, db

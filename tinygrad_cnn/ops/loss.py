@@ -1,5 +1,5 @@
-"""The pieces of the classification loss: a numerically stable log-softmax and the negative
-log-likelihood of the target classes."""
+"""The pieces of the classification losses: a numerically stable log-softmax, the negative
+log-likelihood of the target classes, and the binary cross-entropy of probabilities."""
 import numpy as np
 
 from ..autograd import Function
@@ -62,3 +62,36 @@ class NLLLoss(Function):
         np.put_along_axis(dlogp, np.expand_dims(safe_target, 1),
                           np.expand_dims(per_position, 1).astype(ctx.logp_dtype), axis=1)
         return dlogp
+
+
+_GUARD = float(np.float32(1e-12))  # PyTorch's guard is the float32 nearest 1e-12, even in float64
+
+
+class BinaryCrossEntropy(Function):
+    """Element-wise loss of a probability p against a target t in [0, 1]:
+
+        loss = -(t * max(ln p, -100) + (1 - t) * max(ln(1 - p), -100))
+
+    The logs are floored at -100, as in PyTorch, so p = 0 or 1 gives a large finite loss.
+    Backward:  dp = dy * (p - t) / max(p (1 - p), 1e-12)   (the same guard keeps it finite);
+               dt = dy * (ln(1 - p) - ln p).
+    """
+
+    @staticmethod
+    def forward(ctx, p, t):
+        with np.errstate(divide="ignore"):  # ln 0 = -inf is floored just below
+            log_p = np.maximum(np.log(p), -100)
+            log_not_p = np.maximum(np.log1p(-p), -100)
+        ctx.save_for_backward(p, t)
+        return -(t * log_p + (1 - t) * log_not_p)
+
+    @staticmethod
+    def backward(ctx, dy):
+        p, t = ctx.saved_arrays
+        dp = dt = None
+        if ctx.needs_input_grad[0]:
+            dp = dy * (p - t) / np.maximum(p * (1 - p), _GUARD)
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore"):
+                dt = dy * (np.log1p(-p) - np.log(p))
+        return dp, dt

@@ -1,16 +1,18 @@
 """The functional API (`import tinygrad_cnn.nn.functional as F`), with PyTorch's names and
 arguments. Every function validates its arguments, naming them and the shapes involved, before
 calling the ops in tinygrad_cnn/ops; composites such as softmax or cross_entropy are built here."""
-from .activation import dropout, log_softmax, relu, sigmoid, softmax, tanh
+from .activation import dropout, elu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, tanh
 from .conv import conv2d, conv_transpose2d, linear, matmul
-from .loss import (binary_cross_entropy_with_logits, cross_entropy, mse_loss, nll_loss)
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
+                   mse_loss, nll_loss)
 from .normalization import batch_norm, local_response_norm
 from .pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool2d
-from .shape import flatten, pad
+from .shape import flatten, one_hot, pad
 
 __all__ = [
     "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy_with_logits",
     "conv2d", "conv_transpose2d", "cross_entropy", "dropout", "flatten", "interpolate", "linear",
     "local_response_norm", "log_softmax", "matmul", "max_pool2d", "mse_loss", "nll_loss", "pad",
     "relu", "sigmoid", "softmax", "tanh",
+    "binary_cross_entropy", "elu", "l1_loss", "leaky_relu", "one_hot", "silu",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import warnings
 
 from ... import ops
+from ...functions import where
 from ._checks import check_tensor
 
 
@@ -18,6 +19,31 @@ def sigmoid(input):
 
 def tanh(input):
     return ops.Tanh.apply(check_tensor("tanh", "input", input))
+
+
+def leaky_relu(input, negative_slope=0.01):
+    """x where x > 0, else negative_slope * x (so the slope at 0 is negative_slope, as PyTorch)."""
+    check_tensor("leaky_relu", "input", input)
+    if not isinstance(negative_slope, (int, float)):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
+    return where(input > 0, input, input * float(negative_slope))
+
+
+def elu(input, alpha=1.0):
+    """x where x > 0, else alpha * (e^x - 1)."""
+    check_tensor("elu", "input", input)
+    if not isinstance(alpha, (int, float)):
+        raise TypeError(f"elu: alpha must be a number, got {alpha!r}")
+    # e^x only of the non-positive part: the unused branch must not overflow to inf, whose
+    # zero gradient would turn into 0 * inf = nan
+    negative_part = (input.clamp(max=0).exp() - 1) * float(alpha)
+    return where(input > 0, input, negative_part)
+
+
+def silu(input):
+    """x * sigmoid(x) (also called swish)."""
+    check_tensor("silu", "input", input)
+    return input * ops.Sigmoid.apply(input)
 
 
 def _dim(fn, input, dim):

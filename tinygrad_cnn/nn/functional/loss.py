@@ -111,6 +111,42 @@ def mse_loss(input, target, reduction="mean"):
     return reduce(diff * diff, reduction)
 
 
+def l1_loss(input, target, reduction="mean"):
+    """Mean (or sum) of absolute differences; the gradient at a zero difference is 0."""
+    fn = "l1_loss"
+    check_reduction(fn, reduction)
+    check_tensor(fn, "input", input)
+    check_tensor(fn, "target", target)
+    if input.shape != target.shape:
+        raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+    return reduce((input - target).abs(), reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-weight * [t * log p + (1 - t) * log(1 - p)] for probabilities p = input in [0, 1], each
+    log floored at -100 as in PyTorch. For logits prefer binary_cross_entropy_with_logits."""
+    fn = "binary_cross_entropy"
+    check_reduction(fn, reduction)
+    check_tensor(fn, "input", input)
+    check_tensor(fn, "target", target)
+    if input.shape != target.shape:
+        raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+    if input.data.size and (np.nanmin(input.data) < 0 or np.nanmax(input.data) > 1):
+        raise ValueError(f"{fn}: input must hold probabilities in [0, 1], got values from "
+                         f"{np.nanmin(input.data):g} to {np.nanmax(input.data):g} (shape "
+                         f"{input.shape}); apply sigmoid first or use binary_cross_entropy_with_logits")
+    losses = ops.BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        check_tensor(fn, "weight", weight)
+        try:
+            np.broadcast_shapes(weight.shape, input.shape)
+        except ValueError:
+            raise ValueError(f"{fn}: weight shape {weight.shape} does not broadcast to input "
+                             f"shape {input.shape}") from None
+        losses = losses * weight
+    return reduce(losses, reduction)
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """-[pos_weight * t * log sigmoid(x) + (1 - t) * log(1 - sigmoid(x))] * weight.
 

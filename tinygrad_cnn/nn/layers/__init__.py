@@ -1,11 +1,11 @@
 """The layers, one file per concept, each with PyTorch's name, arguments, parameter shapes and
 default initialisation. Read linear.py first, then conv.py and container.py."""
-from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
 from .linear import Linear
-from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .misc import Flatten, Identity, Upsample
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
@@ -16,4 +16,5 @@ __all__ = [
     "LocalResponseNorm", "Dropout", "Flatten", "Identity", "Upsample",
     "Sequential", "ModuleList", "ModuleDict",
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCEWithLogitsLoss",
+    "LeakyReLU", "ELU", "SiLU", "L1Loss", "BCELoss",
 ]

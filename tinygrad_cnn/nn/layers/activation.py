@@ -1,7 +1,8 @@
-"""Activation layers: ReLU, Sigmoid, Tanh, Softmax, LogSoftmax. Each wraps one F function and
+"""Activation layers: ReLU, LeakyReLU, ELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax. Each wraps one F function and
 holds no parameters (the derivatives are in ops/activation.py and ops/loss.py)."""
 from .. import functional as F
 from ..module import Module
+from ._args import check_float
 
 
 class ReLU(Module):
@@ -29,6 +30,57 @@ class ReLU(Module):
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
+
+
+class LeakyReLU(Module):
+    """y = x for x > 0, else negative_slope * x.   Shape: input (*) -> output (*).
+
+    Args:
+        negative_slope: the slope for x <= 0 (default 0.01).
+        inplace: accepted for PyTorch code; the result is always a new tensor.
+    """
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
+        super().__init__()
+        self.negative_slope = check_float("LeakyReLU", "negative_slope", negative_slope)
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.leaky_relu(input, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class ELU(Module):
+    """y = x for x > 0, else alpha * (exp(x) - 1).   Shape: input (*) -> output (*).
+
+    Args:
+        alpha: the negative saturation value is -alpha (default 1.0).
+        inplace: accepted for PyTorch code; the result is always a new tensor.
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.alpha = check_float("ELU", "alpha", alpha)
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.elu(input, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class SiLU(Module):
+    """y = x * sigmoid(x), elementwise (swish).   Shape: input (*) -> output (*)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.silu(input)
 
 
 class Sigmoid(Module):

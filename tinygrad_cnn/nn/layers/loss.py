@@ -1,4 +1,4 @@
-"""Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss. Each stores its options
+"""Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss. Each stores its options
 and calls one F function (ops/loss.py holds the stable log-softmax and NLL math)."""
 import numpy as np
 
@@ -91,6 +91,40 @@ class MSELoss(_Loss):
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error: |input - target|, averaged (or summed, or kept) over all elements.
+
+    Shape:
+        input (*), target (*) of the same shape -> scalar, or (*) for reduction='none'.
+    """
+
+    def __init__(self, *, reduction: str = "mean"):
+        super().__init__(reduction)
+
+    def forward(self, input, target):
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class BCELoss(_Loss):
+    """Binary cross entropy on probabilities: -w * (y * log(p) + (1 - y) * log(1 - p)), each log
+    floored at -100 as in PyTorch. On logits, BCEWithLogitsLoss is the stable choice.
+
+    Args:
+        weight: rescales each element's loss (broadcast to the input).
+        reduction: 'none' | 'mean' | 'sum'.
+
+    Shape:
+        input (*) in [0, 1], target (*) of the same shape -> scalar, or (*) for 'none'.
+    """
+
+    def __init__(self, weight=None, *, reduction: str = "mean"):
+        super().__init__(reduction)
+        self._weight_buffer("weight", weight)
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):

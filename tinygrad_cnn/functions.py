@@ -1,0 +1,118 @@
+"""Module-level twins of Tensor methods, so that `tg.max(outputs, 1)`, `tg.flatten(x, 1)` or
+`tg.where(mask, a, b)` read as they do in PyTorch. Each one dispatches to a Tensor method or
+an op; none computes a derivative."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .tensor import Tensor
+
+
+def _as_tensor(value) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+
+
+def where(condition, input, other) -> Tensor:
+    """`input` where `condition` holds, else `other`; gradients flow to both, masked."""
+    condition = _as_tensor(condition)
+    if condition.dtype != np.bool_:
+        raise TypeError(f"where: condition must be a boolean tensor, got dtype {condition.dtype}")
+    reference = input if isinstance(input, Tensor) else other
+    if isinstance(reference, Tensor):
+        input, other = reference._operand(input), reference._operand(other)
+    else:
+        input, other = _as_tensor(input), _as_tensor(other)
+    try:
+        np.broadcast_shapes(condition.shape, input.shape, other.shape)
+    except ValueError:
+        raise ValueError(f"where: condition {condition.shape}, input {input.shape} and other "
+                         f"{other.shape} do not broadcast together") from None
+    return ops.Where.apply(input, other, condition=condition.data)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """Element-wise larger value. On ties each side gets half of the gradient, as in PyTorch:
+    the mean of two selections that break ties in opposite directions."""
+    return (where(input > other, input, other) + where(input >= other, input, other)) * 0.5
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return (where(input < other, input, other) + where(input <= other, input, other)) * 0.5
+
+
+def clamp(input: Tensor, min=None, max=None) -> Tensor:
+    return input.clamp(min, max)
+
+
+def abs(input: Tensor) -> Tensor:
+    return input.abs()
+
+
+def exp(input: Tensor) -> Tensor:
+    return input.exp()
+
+
+def log(input: Tensor) -> Tensor:
+    return input.log()
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return input.sqrt()
+
+
+def relu(input: Tensor) -> Tensor:
+    return input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def softmax(input: Tensor, dim: int) -> Tensor:
+    return input.softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    return input.log_softmax(dim)
+
+
+def sum(input, dim=None, keepdim: bool = False) -> Tensor:
+    return _as_tensor(input).sum(dim, keepdim)
+
+
+def mean(input, dim=None, keepdim: bool = False) -> Tensor:
+    return _as_tensor(input).mean(dim, keepdim)
+
+
+def max(input, dim=None, keepdim: bool = False):
+    """The largest value, or with `dim` the (values, indices) pair: `_, predicted = tg.max(out, 1)`."""
+    return _as_tensor(input).max(dim, keepdim)
+
+
+def min(input, dim=None, keepdim: bool = False):
+    return _as_tensor(input).min(dim, keepdim)
+
+
+def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
+    return _as_tensor(input).argmax(dim, keepdim)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return input.flatten(start_dim, end_dim)
+
+
+def reshape(input: Tensor, shape) -> Tensor:
+    return input.reshape(shape)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    return input.transpose(dim0, dim1)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    return input @ other
