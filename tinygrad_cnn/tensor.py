@@ -12,11 +12,12 @@ import numpy as np
 from . import autograd
 from . import ops
 from .device import device as Device, is_device
+from .tensor_porting import PortingMethods
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
 
-class Tensor:
+class Tensor(PortingMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     Args:
@@ -135,16 +136,6 @@ class Tensor:
             return self * Tensor(np.ones((), dtype=dtype))
         return Tensor(self.data.astype(dtype))
 
-    @property
-    def device(self) -> Device:
-        return Device("cpu")
-
-    def cpu(self) -> Tensor:
-        return self
-
-    def type_as(self, other: Tensor) -> Tensor:
-        return self.to(other.dtype)
-
     def float(self) -> Tensor:
         return self.to(np.float32)
 
@@ -153,33 +144,6 @@ class Tensor:
 
     def long(self) -> Tensor:
         return self.to(np.int64)
-
-    # ---------------------------------------------------------------- in place and new tensors
-    def fill_(self, value) -> Tensor:
-        """Overwrite every element (allowed on leaves, or anywhere under no_grad)."""
-        self._check_in_place("fill_")
-        self.data[...] = value
-        return self
-
-    def zero_(self) -> Tensor:
-        return self.fill_(0)
-
-    def _check_in_place(self, name: str) -> None:
-        if self.requires_grad and autograd.is_grad_enabled():
-            raise RuntimeError(f"{name}: cannot change a tensor that requires grad in place while "
-                               f"gradients are recorded (shape {self.shape}); wrap it in no_grad()")
-
-    def new_tensor(self, data) -> Tensor:
-        return Tensor(np.array(data, dtype=self.dtype))
-
-    def new_zeros(self, *size) -> Tensor:
-        return Tensor(np.zeros(_size(size), dtype=self.dtype))
-
-    def new_ones(self, *size) -> Tensor:
-        return Tensor(np.ones(_size(size), dtype=self.dtype))
-
-    def new_full(self, size, fill_value) -> Tensor:
-        return Tensor(np.full(_size((size,)), fill_value, dtype=self.dtype))
 
     # ---------------------------------------------------------------- backward
     def backward(self, gradient=None, retain_graph: bool = False) -> None:
@@ -315,21 +279,6 @@ class Tensor:
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         return self.sum(dim, keepdim) / count
 
-    def var(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None):
-        """Variance: sum((x - mean)^2) / (n - correction), correction = 1 (Bessel) by default
-        as in PyTorch; unbiased=False means correction = 0."""
-        if correction is None:
-            correction = 1 if unbiased else 0
-        axes = self._axes(dim)
-        count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
-        centred = self - self.mean(dim, keepdim=True)
-        # n - correction <= 0 gives inf or nan, as in PyTorch (which also warns)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (centred * centred).sum(dim, keepdim) / float(max(count - correction, 0))
-
-    def std(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None):
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
-
     def max(self, dim=None, keepdim: bool = False):
         """The largest value; with `dim`, a (values, indices) pair as torch.max(x, dim) returns,
         the gradient then going to the returned index (the first maximum)."""
@@ -417,52 +366,6 @@ class Tensor:
             raise ValueError(f"expand: cannot expand shape {self.shape} to {sizes}") from None
         return ops.Expand.apply(self, shape=shape)
 
-    def repeat(self, *sizes):
-        """Tile the tensor `sizes[i]` times along each axis (torch.Tensor.repeat, numpy.tile)."""
-        sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
-        if len(sizes) < self.ndim or any(not isinstance(r, (int, np.integer)) or r < 0 for r in sizes):
-            raise ValueError(f"repeat: sizes {sizes} must be non-negative ints, at least one per "
-                             f"axis of the tensor of shape {self.shape}")
-        shape = (1,) * (len(sizes) - self.ndim) + self.shape
-        # give every axis a new size-1 axis in front, stretch those to the counts, then merge
-        spread = self.reshape(tuple(n for size in shape for n in (1, size)))
-        tiled = spread.expand(tuple(n for r, size in zip(sizes, shape) for n in (r, size)))
-        return tiled.reshape(tuple(r * size for r, size in zip(sizes, shape)))
-
-    def split(self, split_size_or_sections, dim: int = 0):
-        """Pieces along `dim`: of `split_size` each (the last may be shorter), or of the listed sizes."""
-        axis = self._axis(dim)
-        length = self.shape[axis]
-        if isinstance(split_size_or_sections, (int, np.integer)):
-            if split_size_or_sections <= 0:
-                raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
-            sizes = [min(split_size_or_sections, length - start)
-                     for start in range(0, length, split_size_or_sections)] or [0]
-        else:
-            sizes = list(split_size_or_sections)
-            if sum(sizes) != length:
-                raise ValueError(f"split: sections {sizes} sum to {sum(sizes)}, but dim {dim} of "
-                                 f"shape {self.shape} has length {length}")
-        starts = np.cumsum([0] + sizes)
-        lead = (slice(None),) * axis
-        return tuple(self[lead + (slice(int(a), int(b)),)] for a, b in zip(starts[:-1], starts[1:]))
-
-    def chunk(self, chunks: int, dim: int = 0):
-        """At most `chunks` pieces of ceil(length / chunks) along `dim`, as torch.chunk."""
-        if not isinstance(chunks, (int, np.integer)) or chunks <= 0:
-            raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
-        length = self.shape[self._axis(dim)]
-        return self.split(max(-(-length // chunks), 1), dim)
-
-    def contiguous(self):
-        return self  # numpy handles any memory layout; nothing to do
-
-    def clone(self):
-        """A copy with its own memory; gradients flow back to this tensor."""
-        if not self.requires_grad:
-            return Tensor(self.data.copy())
-        return ops.Add.apply(self, Tensor(np.zeros((), dtype=self.dtype)))  # add 0: a copy on the graph
-
     def __getitem__(self, index):
         index = _numpy_index(index)
         try:
@@ -485,11 +388,6 @@ class Tensor:
         if isinstance(dim, (tuple, list)):
             return tuple(self._axis(d) for d in dim)
         return (self._axis(dim),)
-
-
-def _size(size) -> tuple[int, ...]:
-    """A shape given as ints or as one tuple/list."""
-    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
 
 
 def _numpy_index(index):
