@@ -112,3 +112,9 @@ def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError)) as info:
         call()
     assert message in str(info.value)
+
+
+def test_higher_order_gradients_are_refused_clearly():
+    x = tg.tensor([1.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="higher-order gradients"):
+        (x * x).sum().backward(create_graph=True)

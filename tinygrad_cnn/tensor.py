@@ -146,13 +146,17 @@ class Tensor(PortingMethods):
         return self.to(np.int64)
 
     # ---------------------------------------------------------------- backward
-    def backward(self, gradient=None, retain_graph: bool = False) -> None:
+    def backward(self, gradient=None, retain_graph: bool = False, create_graph: bool = False) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad, adding it into leaf.grad.
 
         Args:
             gradient: dL/dself, needed when self is not a scalar (as in PyTorch).
             retain_graph: keep saved arrays so that backward can run through the graph again.
+            create_graph: must stay False: backward is first-order (see autograd.py).
         """
+        if create_graph:
+            raise NotImplementedError("backward(create_graph=True): higher-order gradients are not "
+                                      "supported; ops compute gradients on plain numpy arrays")
         if not self.requires_grad:
             raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
                                "create the inputs with requires_grad=True (and not under no_grad())")
