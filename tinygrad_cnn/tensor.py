@@ -155,7 +155,7 @@ class Tensor(PortingMethods):
             create_graph: must stay False: backward is first-order (see autograd.py).
         """
         if create_graph:
-            raise NotImplementedError("backward(create_graph=True): higher-order gradients are not "
+            raise RuntimeError("backward(create_graph=True): higher-order gradients are not "
                                       "supported; ops compute gradients on plain numpy arrays")
         if not self.requires_grad:
             raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
