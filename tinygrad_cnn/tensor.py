@@ -156,7 +156,7 @@ class Tensor(PortingMethods):
         """
         if create_graph:
             raise RuntimeError("backward(create_graph=True): higher-order gradients are not "
-                                      "supported; ops compute gradients on plain numpy arrays")
+                               "supported; ops compute gradients on plain numpy arrays")
         if not self.requires_grad:
             raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
                                "create the inputs with requires_grad=True (and not under no_grad())")

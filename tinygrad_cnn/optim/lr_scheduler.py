@@ -38,7 +38,8 @@ class LRScheduler:
         self.step()  # sets the lr of epoch last_epoch + 1 (the initial lr for a fresh start)
 
     def get_lr(self) -> list:
-        raise NotImplementedError
+        """The learning rates for epoch `last_epoch`, one per parameter group (each scheduler's rule)."""
+        raise NotImplementedError(f"{type(self).__name__} must define get_lr()")
 
     def get_last_lr(self) -> list:
         """The learning rates the last `step()` set, one per parameter group."""
