@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
+
 
 class device:
     """A device name; only 'cpu' (optionally 'cpu:0') exists."""
@@ -39,6 +41,22 @@ def is_device(value) -> bool:
     if isinstance(value, device):
         return True
     return isinstance(value, str) and value.partition(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta")
+
+
+def dtype_from_to_args(args, dtype=None, target=None):
+    """The dtype asked for by `.to(*args, dtype=..., device=target)` (None: keep it), after
+    checking that any device named is the CPU. A positional argument may be a device, a dtype,
+    or a tensor whose dtype is wanted."""
+    for arg in args:
+        if is_device(arg):
+            target = arg
+        elif isinstance(getattr(arg, "dtype", None), np.dtype):  # a tensor (np.float32.dtype is not)
+            dtype = arg.dtype
+        else:
+            dtype = arg
+    if target is not None:
+        device(target)  # raises for anything but the CPU
+    return dtype
 
 
 cuda = SimpleNamespace(is_available=lambda: False, device_count=lambda: 0)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import autograd
 from . import ops
-from .device import device as Device, is_device
+from .device import dtype_from_to_args
 from .tensor_porting import PortingMethods
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -120,15 +120,7 @@ class Tensor(PortingMethods):
         """This tensor in another dtype: `to(dtype)`, `to(device)`, `to(device, dtype)`,
         `to(other_tensor)`. The only device is the CPU, so a device changes nothing.
         Float-to-float casts stay differentiable."""
-        for arg in args:
-            if isinstance(arg, Tensor):
-                dtype = arg.dtype
-            elif is_device(arg):
-                device = arg
-            else:
-                dtype = arg
-        if device is not None:
-            Device(device)  # raises for anything but the CPU
+        dtype = dtype_from_to_args(args, dtype, device)
         if dtype is None or np.dtype(dtype) == self.dtype:
             return self
         dtype = np.dtype(dtype)

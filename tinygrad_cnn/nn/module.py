@@ -13,7 +13,7 @@ from typing import Iterator
 import numpy as np
 
 from ..autograd import module_scope, no_grad
-from ..device import device as Device, is_device
+from ..device import dtype_from_to_args
 from ..tensor import Tensor
 from . import _naming
 from .parameter import Parameter
@@ -199,13 +199,7 @@ class Module:
     def to(self, *args, dtype=None, device=None) -> Module:
         """Cast floating parameters and buffers: `to(dtype)`, `to(device)`, `to(device, dtype)`.
         The only device is the CPU, so `model.to(device)` from a PyTorch script changes nothing."""
-        for arg in args:
-            if is_device(arg):
-                device = arg
-            else:
-                dtype = arg
-        if device is not None:
-            Device(device)  # raises for anything but the CPU
+        dtype = dtype_from_to_args(args, dtype, device)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)

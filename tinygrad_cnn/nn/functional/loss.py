@@ -99,14 +99,19 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     return reduce(losses, reduction)
 
 
-def mse_loss(input, target, reduction="mean"):
-    """Mean (or sum) of squared differences."""
-    fn = "mse_loss"
+def _check_same_shape_pair(fn, input, target, reduction):
+    """The checks of every element-wise loss: a known reduction, float tensors of one shape."""
     check_reduction(fn, reduction)
     check_tensor(fn, "input", input)
     check_tensor(fn, "target", target)
     if input.shape != target.shape:
         raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean (or sum) of squared differences."""
+    fn = "mse_loss"
+    _check_same_shape_pair(fn, input, target, reduction)
     diff = input - target
     return reduce(diff * diff, reduction)
 
@@ -114,11 +119,7 @@ def mse_loss(input, target, reduction="mean"):
 def l1_loss(input, target, reduction="mean"):
     """Mean (or sum) of absolute differences; the gradient at a zero difference is 0."""
     fn = "l1_loss"
-    check_reduction(fn, reduction)
-    check_tensor(fn, "input", input)
-    check_tensor(fn, "target", target)
-    if input.shape != target.shape:
-        raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+    _check_same_shape_pair(fn, input, target, reduction)
     return reduce((input - target).abs(), reduction)
 
 
@@ -126,16 +127,11 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-weight * [t * log p + (1 - t) * log(1 - p)] for probabilities p = input in [0, 1], each
     log floored at -100 as in PyTorch. For logits prefer binary_cross_entropy_with_logits."""
     fn = "binary_cross_entropy"
-    check_reduction(fn, reduction)
-    check_tensor(fn, "input", input)
-    check_tensor(fn, "target", target)
-    if input.shape != target.shape:
-        raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+    _check_same_shape_pair(fn, input, target, reduction)
     if input.data.size and (np.nanmin(input.data) < 0 or np.nanmax(input.data) > 1):
         raise ValueError(f"{fn}: input must hold probabilities in [0, 1], got values from "
                          f"{np.nanmin(input.data):g} to {np.nanmax(input.data):g} (shape "
                          f"{input.shape}); apply sigmoid first or use binary_cross_entropy_with_logits")
-    losses = ops.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         check_tensor(fn, "weight", weight)
         try:
@@ -143,6 +139,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         except ValueError:
             raise ValueError(f"{fn}: weight shape {weight.shape} does not broadcast to input "
                              f"shape {input.shape}") from None
+    losses = ops.BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
         losses = losses * weight
     return reduce(losses, reduction)
 
@@ -153,11 +151,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     log sigmoid(x) is log_softmax of the pair (0, x), which never overflows and has the right
     gradient at x = 0."""
     fn = "binary_cross_entropy_with_logits"
-    check_reduction(fn, reduction)
-    check_tensor(fn, "input", input)
-    check_tensor(fn, "target", target)
-    if input.shape != target.shape:
-        raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+    _check_same_shape_pair(fn, input, target, reduction)
     pair = ops.LogSoftmax.apply(stack([zeros_like(input), input], dim=-1), axis=input.ndim)
     log_p = pair[..., 1]          # log sigmoid(x)
     log_not_p = pair[..., 0]      # log(1 - sigmoid(x)) = log sigmoid(-x)
