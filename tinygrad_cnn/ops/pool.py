@@ -34,9 +34,11 @@ class MaxPool2d(Function):
         xp = pad2d(x, pads, value=-np.inf)                              # (N, C, Hp, Wp)
         windows = sliding_windows(xp, kernel_size, stride, dilation)[:, :, :Ho, :Wo]  # (N, C, Ho, Wo, KH, KW)
         KH, KW = kernel_size
-        # One (N, C, Ho, Wo) view per kernel offset k = p*KW + q: whole-array ufunc passes over
-        # KH*KW views are much faster than reducing over the tiny trailing window axes.
-        taps = [windows[..., p, q] for p in range(KH) for q in range(KW)]
+        # One (N, C, Ho, Wo) array per kernel offset k = p*KW + q: whole-array ufunc passes over
+        # KH*KW taps are much faster than reducing over the tiny trailing window axes. The taps
+        # are copied out of the strided view once, so the 2*KH*KW passes below read contiguous memory.
+        taps = np.ascontiguousarray(np.moveaxis(windows, (4, 5), (0, 1))).reshape(
+            (KH * KW,) + windows.shape[:4])                             # (KH*KW, N, C, Ho, Wo)
         y = taps[0].copy()                                              # (N, C, Ho, Wo)
         for tap in taps[1:]:
             np.maximum(y, tap, out=y)
