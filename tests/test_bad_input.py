@@ -21,6 +21,16 @@ import tinygrad_cnn.nn.functional as F
     (lambda: tg.zeros(2, 3).reshape(4, 2), "cannot view a tensor of shape (2, 3)"),
     (lambda: F.max_pool2d(tg.zeros(1, 1, 4, 4), 2, padding=2), "at most half"),
     (lambda: F.linear(tg.zeros(2, 5), tg.zeros(3, 4)), "linear: input has 5 features"),
+    (lambda: F.max_unpool2d(tg.zeros(1, 1, 2, 2), tg.zeros(1, 1, 2, 3, dtype=tg.int64), 2),
+     "max_unpool2d: indices shape (1, 1, 2, 3) must equal input shape (1, 1, 2, 2)"),
+    (lambda: F.max_unpool2d(tg.zeros(1, 1, 2, 2), tg.tensor([[[[0, 1], [2, 16]]]]), 2),
+     "indices must lie in [0, 16)"),
+    (lambda: F.max_unpool2d(tg.zeros(1, 1, 2, 2), tg.zeros(1, 1, 2, 2), 2), "integer tensor"),
+    (lambda: F.max_unpool2d(tg.zeros(1, 1, 2, 2), tg.zeros(1, 1, 2, 2, dtype=tg.int64), 2,
+                            output_size=(6, 4)), "invalid output_size"),
+    (lambda: F.adaptive_max_pool2d(tg.zeros(1, 1, 4, 4), (0, 2)), "output_size must be positive"),
+    (lambda: F.dropout2d(tg.zeros(1, 2, 3, 3), p=1.5), "dropout2d: p must be a probability"),
+    (lambda: F.dropout2d(tg.zeros(2, 3), p=0.5), "dropout2d: input must have 3 or 4 dimensions"),
 ])
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError)) as info:
@@ -54,6 +64,12 @@ CALLS = {
     "batch_norm": lambda x, w, v: F.batch_norm(x, None, None, training=True),
     "mse_loss": lambda x, w, v: F.mse_loss(x, w),
     "pad": lambda x, w, v: F.pad(x, v if isinstance(v, tuple) else (v,)),
+    "max_pool2d_indices": lambda x, w, v: F.max_pool2d(x, v, return_indices=True),
+    "max_unpool2d": lambda x, w, v: F.max_unpool2d(x, _tensor(w.shape, integer=True), v),
+    "max_unpool2d_output_size": lambda x, w, v: F.max_unpool2d(
+        x, _tensor(x.shape, integer=True), 2, output_size=v),
+    "adaptive_max_pool2d": lambda x, w, v: F.adaptive_max_pool2d(x, v),
+    "dropout2d": lambda x, w, v: F.dropout2d(x, p=v),
 }
 
 

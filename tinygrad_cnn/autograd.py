@@ -145,6 +145,8 @@ class Function:
         backward(ctx, dy) -> one gradient (array or None) per input array
 
     Inputs are positional, hyper-parameters keyword-only. Call an op through `Op.apply(...)`.
+    A forward may also return (y, *extras): the extras (e.g. max-pool's argmax indices) come
+    back as tensors without gradient, and `apply` then returns (y, *extras).
     """
 
     @classmethod
@@ -155,10 +157,11 @@ class Function:
         record = is_grad_enabled() and any(needs_input_grad)
         ctx = Context(needs_input_grad)
         y = cls.forward(ctx, *(t.data for t in inputs), **params)
+        y, *extras = y if isinstance(y, tuple) else (y,)
         out = Tensor(y, requires_grad=record)
         if record:
             out.grad_fn = Node(cls.__name__, cls, tuple(inputs), params, current_scope(), ctx, y.shape)
-        return out
+        return (out, *(Tensor(e) for e in extras)) if extras else out
 
 
 # ----------------------------------------------------------------------------------------------

@@ -83,7 +83,6 @@ def test_batchnorm_initial_state():
     (lambda: nn.Linear(0, 3), ValueError, "Linear: in_features=0"),
     (lambda: nn.Linear(3, True), TypeError, "out_features must be an int"),
     (lambda: nn.MaxPool2d(2, padding=2), ValueError, "at most half"),
-    (lambda: nn.MaxPool2d(2, return_indices=True), ValueError, "return_indices"),
     (lambda: nn.AvgPool2d(0), ValueError, "AvgPool2d: kernel_size=0"),
     (lambda: nn.AdaptiveAvgPool2d((1, 2, 3)), ValueError, "output_size"),
     (lambda: nn.BatchNorm2d(0), ValueError, "num_features=0"),

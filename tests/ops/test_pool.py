@@ -132,3 +132,72 @@ def test_avg_pool2d_count_include_pad(padding, include, expected):
     x = tg.ones(1, 1, 3, 3)
     y = F.avg_pool2d(x, 3, stride=2, padding=padding, count_include_pad=include)
     np.testing.assert_allclose(y.numpy()[0, 0], expected, rtol=1e-6)
+
+
+# -- return_indices and adaptive_max_pool2d ---------------------------------------------------------
+@given(pool_geometry(), SEEDS)
+def test_max_pool2d_indices_point_at_each_windows_winner(geometry, seed):
+    N, C, H, W, kernel, stride, padding, dilation, ceil_mode = geometry
+    x = uniform((N, C, H, W), seed)
+    y, indices = F.max_pool2d(tg.Tensor(x), kernel, stride, padding, dilation, ceil_mode,
+                              return_indices=True)
+    assert indices.dtype == np.int64 and indices.shape == y.shape and not indices.requires_grad
+    # A (dilated) window all in padding has no winner; like PyTorch, its index may then lie
+    # outside the plane. Every other index names an input holding the window's maximum.
+    finite = np.isfinite(y.data)
+    inner = indices.data[finite]
+    assert ((0 <= inner) & (inner < H * W)).all()
+    np.testing.assert_array_equal(x.reshape(N, C, -1)[np.nonzero(finite)[:2] + (inner,)],
+                                  y.data[finite])
+
+
+def test_max_pool2d_return_indices_keeps_the_gradient_and_the_first_maximum():
+    x = leaf(np.array([[[[1, 3, 3, 0], [3, 2, 0, 0], [5, 5, 1, 7], [5, 0, 7, 2]]]], dtype=np.float64))
+    y, indices = F.max_pool2d(x, 2, return_indices=True)
+    np.testing.assert_array_equal(indices.numpy()[0, 0], [[1, 2], [8, 11]])  # first max on ties
+    y.sum().backward()
+    expected = np.zeros(16)
+    expected[[1, 2, 8, 11]] = 1
+    np.testing.assert_array_equal(x.grad.numpy().ravel(), expected)
+    assert F.max_pool2d(tg.tensor(x.numpy()[0]), 2, return_indices=True)[1].shape == (1, 2, 2)
+
+
+def test_max_pool2d_indices_of_a_window_without_a_finite_value_name_its_first_inner_cell():
+    x = tg.tensor(np.full((1, 1, 3, 3), -np.inf))  # every maximum is -inf: as PyTorch's kernel
+    _, indices = F.max_pool2d(x, 3, stride=2, padding=1, return_indices=True)
+    np.testing.assert_array_equal(indices.numpy()[0, 0], [[0, 1], [3, 4]])
+
+
+def _distinct(shape, seed):
+    """Values 0.01 apart in random order: no window has a tie or a near-tie (no kink)."""
+    return np.random.default_rng(seed).permutation(int(np.prod(shape))).reshape(shape) * 0.01
+
+
+@gradchecks(F.adaptive_max_pool2d)
+@given(st.integers(1, 7), st.integers(1, 7), st.integers(1, 4), st.integers(1, 4), SEEDS)
+def test_adaptive_max_pool2d_gradient_matches_finite_differences(H, W, Ho, Wo, seed):
+    x = _distinct((2, 2, H, W), seed)
+    op = ops.MaxPool2d if H % Ho == 0 and W % Wo == 0 else ops.GetItem
+    check_gradients(lambda t: F.adaptive_max_pool2d(t, (Ho, Wo)), (leaf(x),), op)
+
+
+@given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 5), st.integers(1, 5), SEEDS)
+def test_adaptive_max_pool2d_takes_the_max_of_pytorchs_windows(H, W, Ho, Wo, seed):
+    x = uniform((1, 2, H, W), seed)
+    y, indices = F.adaptive_max_pool2d(tg.Tensor(x), (Ho, Wo), return_indices=True)
+    for i in range(Ho):
+        for j in range(Wo):
+            rows = slice(i * H // Ho, -(-(i + 1) * H // Ho))
+            cols = slice(j * W // Wo, -(-(j + 1) * W // Wo))
+            np.testing.assert_array_equal(y.data[..., i, j], x[..., rows, cols].max(axis=(-2, -1)))
+    np.testing.assert_array_equal(np.take_along_axis(x.reshape(1, 2, -1), indices.data.reshape(1, 2, -1),
+                                                     axis=2).reshape(y.shape), y.data)
+
+
+def test_adaptive_max_pool2d_sends_ties_to_the_first_maximum_and_keeps_none():
+    x = leaf(np.ones((1, 1, 5, 3)))
+    y, indices = F.adaptive_max_pool2d(x, (2, None), return_indices=True)  # rows 0-2 and 2-4
+    assert y.shape == (1, 1, 2, 3)
+    np.testing.assert_array_equal(indices.numpy()[0, 0], [[0, 1, 2], [6, 7, 8]])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0, :, 0], [1, 0, 1, 0, 0])

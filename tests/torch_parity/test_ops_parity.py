@@ -253,3 +253,58 @@ def test_max_pool2d_accepts_exactly_the_paddings_torch_accepts(kernel, padding, 
     else:
         with pytest.raises(ValueError, match="padding"):
             F.max_pool2d(t64(x), kernel, 1, padding, dilation)
+
+
+@pytest.mark.parametrize("kernel, stride, padding, dilation, ceil_mode", [
+    (2, 2, 0, 1, False), (3, 2, 1, 1, True), (3, 3, 0, 2, True), (2, 1, 1, 1, False),
+    ((1, 3), (2, 1), (0, 1), 1, False), ((1, 2), 1, (0, 1), (1, 3), False),
+])
+def test_max_pool2d_return_indices(kernel, stride, padding, dilation, ceil_mode):
+    x = np.random.default_rng(4).integers(0, 3, (2, 3, 9, 10)).astype(np.float64)  # many ties
+    x[0, 0, 2, 2], x[1, 2, :3, :3] = np.nan, -np.inf
+    y, indices = F.max_pool2d(t64(x), kernel, stride, padding, dilation, ceil_mode, True)
+    y_torch, i_torch = TF.max_pool2d(torch.tensor(x), kernel, stride, padding, dilation, ceil_mode,
+                                     return_indices=True)
+    np.testing.assert_array_equal(y.numpy(), y_torch.numpy())
+    np.testing.assert_array_equal(indices.numpy(), i_torch.numpy())
+    assert indices.dtype == np.int64
+
+
+@pytest.mark.parametrize("kernel, stride, padding, output_size", [
+    (2, 2, 0, None), (3, 3, 1, (9, 10)), (2, 3, 0, (9, 10)), ((2, 3), (2, 3), (1, 1), (2, 3, 9, 10)),
+])
+def test_max_unpool2d(kernel, stride, padding, output_size):
+    x = np.random.default_rng(5).standard_normal((2, 3, 9, 10))
+    _, i_torch = TF.max_pool2d(torch.tensor(x), kernel, stride, padding, return_indices=True)
+    indices = tg.tensor(i_torch.numpy())
+    assert_same(lambda v: F.max_unpool2d(v, indices, kernel, stride, padding, output_size),
+                lambda v: TF.max_unpool2d(v, i_torch, kernel, stride, padding, output_size),
+                tuple(i_torch.shape))
+
+
+@pytest.mark.parametrize("output_size", [(3, 4), 1, (7, 10), (5, 3), (4, None), (2, 5)])
+def test_adaptive_max_pool2d(output_size):
+    assert_same(lambda x: F.adaptive_max_pool2d(x, output_size),
+                lambda x: TF.adaptive_max_pool2d(x, output_size), (2, 3, 7, 10))
+    x = np.random.default_rng(6).integers(0, 3, (2, 3, 7, 10)).astype(np.float64)  # many ties
+    x[0, 1, 3, 4] = x[0, 1, 3, 6] = x[1, 0, 0, 0] = np.nan
+    ours, theirs = t64(x).requires_grad_(), torch.tensor(x, requires_grad=True)
+    y, indices = F.adaptive_max_pool2d(ours, output_size, return_indices=True)
+    y_torch, i_torch = TF.adaptive_max_pool2d(theirs, output_size, return_indices=True)
+    np.testing.assert_array_equal(y.numpy(), y_torch.detach().numpy())
+    np.testing.assert_array_equal(indices.numpy(), i_torch.numpy())
+    dy = np.arange(y.data.size, dtype=np.float64).reshape(y.shape) + 1
+    y.backward(t64(dy))
+    y_torch.backward(torch.tensor(dy))
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+def test_dropout2d_drops_channels_like_torch():
+    """The random streams differ, so compare the structure: whole channels, the 1/(1-p) scale."""
+    x = np.random.default_rng(7).uniform(1, 2, (4, 30, 3, 3))
+    ours = F.dropout2d(t64(x), 0.3).numpy()
+    theirs = TF.dropout2d(torch.tensor(x), 0.3).numpy()
+    for y in (ours, theirs):
+        kept = (y != 0).all(axis=(2, 3))
+        assert (kept | (y == 0).all(axis=(2, 3))).all()
+        np.testing.assert_allclose(y[kept], x[kept] / 0.7)

@@ -1,8 +1,8 @@
 """Neural-network building blocks: Module and Parameter, the layers, init, and F (functional)."""
-from . import functional, init
+from . import functional, init, utils
 from .layers import *  # noqa: F401,F403  (the layer list lives in layers/__init__.py)
 from .layers import __all__ as _layer_names
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Module", "Parameter", "functional", "init"] + list(_layer_names)
+__all__ = ["Module", "Parameter", "functional", "init", "utils"] + list(_layer_names)

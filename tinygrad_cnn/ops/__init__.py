@@ -13,7 +13,7 @@ from .linear import Linear, MatMul
 from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
 from .movement import Cat, Expand, GetItem, Pad, Permute, Reshape, UpsampleNearest2d
 from .norm import BatchNorm
-from .pool import AvgPool2d, MaxPool2d
+from .pool import AvgPool2d, MaxPool2d, MaxUnpool2d
 from .reduce import Max, Sum
 
 PRIMITIVES = (
@@ -23,6 +23,6 @@ PRIMITIVES = (
     Reshape, Permute, GetItem, Pad, Cat, Expand, UpsampleNearest2d,
     MatMul, Linear,
     Conv2d, ConvTranspose2d,
-    MaxPool2d, AvgPool2d,
+    MaxPool2d, AvgPool2d, MaxUnpool2d,
     BatchNorm, LogSoftmax, NLLLoss, BinaryCrossEntropy, Dropout,
 )

@@ -25,10 +25,13 @@ class MaxPool2d(Function):
     NOTE: on ties the first maximum in row-major window order wins (as PyTorch); a NaN always
     wins (the last NaN of the window, as PyTorch's CPU kernel); where windows overlap, an input
     that wins several windows receives the sum.
+
+    With return_indices=True forward also returns, without gradient, where each maximum sits:
+    the flat index h*W + w of the winner in its unpadded (H, W) plane (see _flat_indices).
     """
 
     @staticmethod
-    def forward(ctx, x, *, kernel_size, stride, padding, dilation, ceil_mode):
+    def forward(ctx, x, *, kernel_size, stride, padding, dilation, ceil_mode, return_indices=False):
         N, C, H, W = x.shape
         (Ho, Wo), pads = _pool_padding(H, W, kernel_size, stride, padding, dilation, ceil_mode)
         xp = pad2d(x, pads, value=-np.inf)                              # (N, C, Hp, Wp)
@@ -56,6 +59,8 @@ class MaxPool2d(Function):
         ctx.save_for_backward(winner)
         ctx.xp_shape, ctx.pads = xp.shape, pads
         ctx.kernel_size, ctx.stride, ctx.dilation = kernel_size, stride, dilation
+        if return_indices:
+            return y, _flat_indices(winner, y, (H, W), pads, kernel_size, stride, dilation)
         return y
 
     @staticmethod
@@ -70,6 +75,58 @@ class MaxPool2d(Function):
 
         dxp = scatter_taps(tap_gradient, ctx.xp_shape, ctx.kernel_size, ctx.stride, ctx.dilation)
         return unpad2d(dxp, ctx.pads)
+
+
+def _flat_indices(winner, y, size, pads, kernel, stride, dilation):
+    """Max-pool's `winner` (kernel offset k = p*KW + q) as PyTorch's indices: the flat position
+    h*W + w in the UNPADDED plane, with h = i*sh - top + p*dh and w = j*sw - left + q*dw.
+
+    A window whose maximum is -inf (it holds only -inf or padding) points, as in PyTorch, at its
+    first cell that is not padding, whatever tap won.   winner, y: (N, C, Ho, Wo) -> int64 likewise
+    """
+    (H, W), ((top, _), (left, _)), (_, KW) = size, pads, kernel
+    (sh, sw), (dh, dw) = stride, dilation
+    Ho, Wo = y.shape[2:]
+    p, q = np.divmod(winner.astype(np.int64), KW)                       # (N, C, Ho, Wo) each
+    row0 = np.arange(Ho) * sh - top                                     # (Ho,) window's first row
+    col0 = np.arange(Wo) * sw - left                                    # (Wo,)
+    index = (row0[:, None] + p * dh) * W + (col0 + q * dw)              # (N, C, Ho, Wo)
+    if np.isneginf(y).any():
+        first_row = row0 + -(np.minimum(row0, 0) // dh) * dh            # step past the padding
+        first_col = col0 + -(np.minimum(col0, 0) // dw) * dw
+        index = np.where(np.isneginf(y), first_row[:, None] * W + first_col, index)
+    return index
+
+
+class MaxUnpool2d(Function):
+    """The partial inverse of max-pooling: a zero (N, C, H, W) output into which each input value
+    is written at the flat position its index names (indices from max_pool2d(return_indices=True)):
+
+        y[n, c].flat[indices[n, c, i, j]] = x[n, c, i, j],   every other y = 0
+
+    x, indices: (N, C, Hin, Win)  ->  y: (N, C, H, W)
+    Backward: each input reads its gradient back from where it was written,
+    dx[n, c, i, j] = dy[n, c].flat[indices[n, c, i, j]] (a gather). Indices should be distinct in
+    each plane: if two share one, which value y keeps is unspecified (as in PyTorch), yet both
+    read the gradient there.
+    """
+
+    @staticmethod
+    def forward(ctx, x, *, indices, output_size):
+        N, C = x.shape[:2]
+        y = np.zeros((N, C, output_size[0] * output_size[1]), dtype=x.dtype)  # (N, C, H*W)
+        flat_indices = indices.reshape(N, C, -1)                        # (N, C, Hin*Win)
+        np.put_along_axis(y, flat_indices, x.reshape(N, C, -1), axis=2)
+        ctx.save_for_backward(flat_indices)
+        ctx.x_shape = x.shape
+        return y.reshape((N, C) + tuple(output_size))                   # (N, C, H, W)
+
+    @staticmethod
+    def backward(ctx, dy):                                              # dy: (N, C, H, W)
+        flat_indices, = ctx.saved_arrays
+        N, C = dy.shape[:2]
+        dx = np.take_along_axis(dy.reshape(N, C, -1), flat_indices, axis=2)  # (N, C, Hin*Win)
+        return dx.reshape(ctx.x_shape)
 
 
 class AvgPool2d(Function):

@@ -17,7 +17,7 @@ Counting rules, per example (the batch dimension is left out of volumes and oper
     BatchNorm, LocalResponseNorm        output volume                       output volume
     ReLU, Sigmoid, Tanh                 output volume                       none (in place)
     Softmax, LogSoftmax, Upsample       output volume                       output volume
-    Dropout, Flatten, Identity          0                                   none
+    Dropout(2d), (Un)Flatten, Identity  0                                   none
     any other leaf module               output volume                       output volume
 
 The notes give the first four rules (conv(5, 32) on 28×28×1: 832 parameters × 24·24 positions =
@@ -194,11 +194,11 @@ def _count(module, in_shape, out_shape, parameters) -> tuple[int, bool]:
         return parameters * (out_volume // out_shape[1]), True
     if isinstance(module, nn.Linear):
         return parameters * (out_volume // out_shape[-1]), True
-    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d)):
+    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
         return in_volume, True
     if isinstance(module, (nn.ReLU, nn.Sigmoid, nn.Tanh)):
         return out_volume, False
-    if isinstance(module, (nn.Dropout, nn.Flatten, nn.Identity)):
+    if isinstance(module, (nn.Dropout, nn.Dropout2d, nn.Flatten, nn.Unflatten, nn.Identity)):
         return 0, False
     return out_volume, True
 

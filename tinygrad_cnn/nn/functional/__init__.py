@@ -6,7 +6,9 @@ from .conv import conv2d, conv_transpose2d, linear, matmul
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
                    mse_loss, nll_loss)
 from .normalization import batch_norm, local_response_norm
-from .pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool2d
+from .channel_dropout import dropout2d
+from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, interpolate,
+                      max_pool2d, max_unpool2d)
 from .shape import flatten, one_hot, pad
 
 __all__ = [
@@ -15,4 +17,5 @@ __all__ = [
     "local_response_norm", "log_softmax", "matmul", "max_pool2d", "mse_loss", "nll_loss", "pad",
     "relu", "sigmoid", "softmax", "tanh",
     "binary_cross_entropy", "elu", "l1_loss", "leaky_relu", "one_hot", "silu",
+    "adaptive_max_pool2d", "dropout2d", "max_unpool2d",
 ]

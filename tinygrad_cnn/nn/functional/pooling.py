@@ -29,18 +29,74 @@ def _pool_args(fn, input, kernel_size, stride, padding, dilation, ceil_mode):
     return kernel, stride, padding, dilation
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
     """Max over each window; the gradient goes to the window's (first) maximum.
 
-    Args: kernel_size, stride (default: kernel_size), padding (implicit -inf), dilation: int or pair.
+    Args: kernel_size, stride (default: kernel_size), padding (implicit -inf), dilation: int or pair;
+          return_indices: also return where each maximum was (for max_unpool2d).
     Shape: (N, C, H, W) -> (N, C, Ho, Wo), Ho = floor((H + 2p - d(k - 1) - 1) / s) + 1
-           (ceil instead of floor with ceil_mode=True)."""
+           (ceil instead of floor with ceil_mode=True). The indices, int64 of the output's shape
+           and without gradient, are flat positions h*W + w in the (unpadded) input plane."""
     fn = "max_pool2d"
     kernel, stride, padding, dilation = _pool_args(fn, input, kernel_size, stride, padding,
                                                    dilation, ceil_mode)
     x = input.unsqueeze(0) if input.ndim == 3 else input
-    y = ops.MaxPool2d.apply(x, kernel_size=kernel, stride=stride, padding=padding,
-                            dilation=dilation, ceil_mode=bool(ceil_mode))
+    out = ops.MaxPool2d.apply(x, kernel_size=kernel, stride=stride, padding=padding,
+                              dilation=dilation, ceil_mode=bool(ceil_mode),
+                              return_indices=bool(return_indices))
+    if input.ndim == 3:
+        out = tuple(t.squeeze(0) for t in out) if return_indices else out.squeeze(0)
+    return out
+
+
+def _unpool_size(fn, input, kernel, stride, padding, output_size):
+    """(H, W) of max_unpool2d: by default (Hin - 1)*s - 2p + k, the input size of the max_pool2d
+    being undone; a given output_size (2 numbers, or 4 with N and C first) must lie strictly
+    within one stride of that default, as PyTorch requires."""
+    default = tuple((size - 1) * s - 2 * p + k
+                    for size, k, s, p in zip(input.shape[-2:], kernel, stride, padding))
+    if output_size is None:
+        size = default
+    else:
+        size = tuple(output_size)[-2:] if len(output_size) == 4 else tuple(output_size)
+        if len(size) != 2 or not all(isinstance(v, (int, np.integer)) for v in size):
+            raise ValueError(f"{fn}: output_size must hold 2 (or 4) ints, got {output_size!r}")
+        for d, (v, base, s) in enumerate(zip(size, default, stride)):
+            if not base - s < v < base + s:
+                raise ValueError(f"{fn}: invalid output_size {output_size!r} (dim {d} must be "
+                                 f"between {base - s} and {base + s}, exclusive, for input "
+                                 f"shape {input.shape})")
+    if min(size) < 1:
+        raise ValueError(f"{fn}: the output size {size} is empty (input shape {input.shape}, "
+                         f"kernel_size {kernel}, stride {stride}, padding {padding})")
+    return tuple(int(v) for v in size)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool2d: every value goes back to the position `indices` names
+    (from max_pool2d(..., return_indices=True)); all other positions are 0.
+
+    Shape: input, indices (N, C, Hin, Win) -> (N, C, H, W) with H = (Hin - 1)*stride
+           - 2*padding + kernel_size (W likewise) unless output_size is given."""
+    fn = "max_unpool2d"
+    check_tensor(fn, "input", input, ndim=(3, 4))
+    check_tensor(fn, "indices", indices, floating=False)
+    if not np.issubdtype(indices.dtype, np.integer):
+        raise TypeError(f"{fn}: indices must be an integer tensor, got dtype {indices.dtype}")
+    if indices.shape != input.shape:
+        raise ValueError(f"{fn}: indices shape {indices.shape} must equal input shape {input.shape}")
+    kernel = pair(fn, "kernel_size", kernel_size, 1)
+    stride = kernel if stride is None else pair(fn, "stride", stride, 1)
+    padding = pair(fn, "padding", padding, 0)
+    H, W = _unpool_size(fn, input, kernel, stride, padding, output_size)
+    if indices.data.size and not 0 <= indices.data.min() <= indices.data.max() < H * W:
+        raise ValueError(f"{fn}: indices must lie in [0, {H * W}) for the output plane "
+                         f"({H}, {W}), found values from {indices.data.min()} to "
+                         f"{indices.data.max()} (input shape {input.shape})")
+    x = input.unsqueeze(0) if input.ndim == 3 else input
+    index = indices.data.reshape(x.shape).astype(np.int64, copy=False)
+    y = ops.MaxUnpool2d.apply(x, indices=index, output_size=(H, W))
     return y.squeeze(0) if input.ndim == 3 else y
 
 
@@ -90,6 +146,58 @@ def adaptive_avg_pool2d(input, output_size):
     rows = Tensor(_averaging_matrix(H, Ho, input.dtype))                # (Ho, H)
     cols = Tensor(_averaging_matrix(W, Wo, input.dtype).T.copy())       # (W, Wo)
     return ops.MatMul.apply(ops.MatMul.apply(rows, input), cols)        # (..., Ho, Wo)
+
+
+def _adaptive_cells(size_in, size_out):
+    """(size_out, K) input cells of each adaptive window, floor(i*in/out) .. ceil((i+1)*in/out) - 1,
+    K the longest window; shorter windows repeat their last cell, which never changes their max
+    nor which cell holds it first (the copy comes after the original)."""
+    i = np.arange(size_out)
+    start, end = (i * size_in) // size_out, -(-(i + 1) * size_in // size_out)
+    cells = start[:, None] + np.arange((end - start).max())                # (size_out, K)
+    return np.minimum(cells, end[:, None] - 1)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max pooling whose windows are chosen to give `output_size` (int, pair, None = keep):
+    output (i, j) is the max of input rows floor(i*H/Ho) .. ceil((i+1)*H/Ho) - 1 and columns
+    likewise. The gradient goes to the first maximum (a NaN wins, the last one), as max_pool2d.
+
+    Shape: (N, C, H, W) -> (N, C, Ho, Wo); the indices, as max_pool2d's, are flat positions h*W + w.
+    When Ho divides H and Wo divides W this is max_pool2d with kernel = stride = (H/Ho, W/Wo);
+    otherwise the winners are found in numpy and picked out of input with one indexing op."""
+    fn = "adaptive_max_pool2d"
+    check_tensor(fn, "input", input, ndim=(3, 4))
+    H, W = input.shape[-2:]
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"{fn}: output_size must be an int or a pair, got {output_size!r}")
+    Ho, Wo = (H if sizes[0] is None else sizes[0]), (W if sizes[1] is None else sizes[1])
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in (Ho, Wo)):
+        raise ValueError(f"{fn}: output_size must be positive ints, got {output_size!r}")
+    if min(H, W) < 1:
+        raise ValueError(f"{fn}: input has an empty plane, shape {input.shape}")
+    if H % Ho == 0 and W % Wo == 0:
+        return max_pool2d(input, (H // Ho, W // Wo), return_indices=return_indices)
+    x = input.unsqueeze(0) if input.ndim == 3 else input
+    N, C = x.shape[:2]
+    rows, cols = _adaptive_cells(H, Ho), _adaptive_cells(W, Wo)         # (Ho, KH), (Wo, KW)
+    KH, KW = rows.shape[1], cols.shape[1]
+    windows = x.data[:, :, rows[:, None, :, None], cols[None, :, None, :]]  # (N, C, Ho, Wo, KH, KW)
+    windows = windows.reshape(N, C, Ho, Wo, KH * KW)
+    winner = windows.argmax(-1)                                         # (N, C, Ho, Wo), first max
+    is_nan = np.isnan(windows)
+    if is_nan.any():  # as PyTorch's kernel: a NaN wins, the last one of the window
+        last_nan = KH * KW - 1 - is_nan[..., ::-1].argmax(-1)
+        winner = np.where(is_nan.any(-1), last_nan, winner)
+    p, q = np.divmod(winner, KW)
+    h = rows[np.arange(Ho)[:, None], p]                                 # (N, C, Ho, Wo)
+    w = cols[np.arange(Wo), q]                                          # (N, C, Ho, Wo)
+    y = x[np.arange(N)[:, None, None, None], np.arange(C)[:, None, None], h, w]  # (N, C, Ho, Wo)
+    out = (y, Tensor(h * W + w)) if return_indices else y
+    if input.ndim == 3:
+        out = tuple(t.squeeze(0) for t in out) if return_indices else out.squeeze(0)
+    return out
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest"):

@@ -1,14 +1,14 @@
 """The layers, one file per concept, each with PyTorch's name, arguments, parameter shapes and
 default initialisation. Read linear.py first, then conv.py and container.py."""
 from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh
-from .container import ModuleDict, ModuleList, Sequential
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
-from .dropout import Dropout
+from .dropout import Dropout, Dropout2d
 from .linear import Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .misc import Flatten, Identity, Upsample
+from .misc import ConstantPad2d, Flatten, Identity, Unflatten, Upsample, ZeroPad2d
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
-from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
 
 __all__ = [
     "Linear", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
@@ -17,4 +17,6 @@ __all__ = [
     "Sequential", "ModuleList", "ModuleDict",
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCEWithLogitsLoss",
     "LeakyReLU", "ELU", "SiLU", "L1Loss", "BCELoss",
+    "MaxUnpool2d", "AdaptiveMaxPool2d", "Dropout2d", "ZeroPad2d", "ConstantPad2d", "Unflatten",
+    "ParameterList", "ParameterDict",
 ]

@@ -1,28 +1,33 @@
 """Containers: Sequential (a pipeline), ModuleList and ModuleDict (collections whose modules are
-named by index or key, so `features.0.weight` reads as in PyTorch).
+named by index or key, so `features.0.weight` reads as in PyTorch), and ParameterList and
+ParameterDict (the same for bare Parameters: `plist.0`, `pdict.scale`).
 
-Each container keeps its modules as attributes named '0', '1', ... (or by key), so the ordinary
+Each container keeps its items as attributes named '0', '1', ... (or by key), so the ordinary
 attribute walk of Module finds them; the methods below only add list/dict behaviour.
 """
 from collections import OrderedDict
 
+from ...tensor import Tensor
 from .. import _naming
 from ..module import Module
+from ..parameter import Parameter
 
 
 class _Container(Module):
+    _kind = Module  # what the container holds (Parameter for ParameterList / ParameterDict)
+
     def _items(self) -> list:
-        """(key, module) pairs in order."""
-        return [(k, v) for k, v in vars(self).items() if isinstance(v, Module)]
+        """(key, item) pairs in order."""
+        return [(k, v) for k, v in vars(self).items() if isinstance(v, self._kind)]
 
     def _check(self, key: str, module) -> None:
         owner = type(self).__name__
-        if not isinstance(module, Module):
-            raise TypeError(f"{owner}: {type(module).__name__} is not a Module subclass")
+        if not isinstance(module, self._kind):
+            raise TypeError(f"{owner}: {type(module).__name__} is not a {self._kind.__name__} subclass")
         if not isinstance(key, str) or not key or "." in key:
-            raise KeyError(f"{owner}: module name must be a non-empty string without '.', "
-                           f"got {key!r}")
-        if hasattr(type(self), key) or (key in vars(self) and not isinstance(vars(self)[key], Module)):
+            raise KeyError(f"{owner}: {self._kind.__name__.lower()} name must be a non-empty "
+                           f"string without '.', got {key!r}")
+        if hasattr(type(self), key) or (key in vars(self) and not isinstance(vars(self)[key], self._kind)):
             raise KeyError(f"{owner}: attribute '{key}' already exists")
 
     def _set_items(self, items) -> None:
@@ -48,7 +53,8 @@ class _Container(Module):
 
 
 class _IndexedContainer(_Container):
-    """List behaviour shared by Sequential and ModuleList; keys are renumbered after removals."""
+    """List behaviour shared by Sequential, ModuleList and ParameterList; keys are renumbered
+    after removals."""
 
     def __getitem__(self, idx):
         items = self._items()
@@ -154,16 +160,8 @@ class ModuleList(_IndexedContainer):
         return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
 
-class ModuleDict(_Container):
-    """A dict of modules, named by their keys (insertion order kept).
-
-    Args:
-        modules: a mapping or an iterable of (key, module) pairs, or None.
-    """
-
-    def __init__(self, modules=None):
-        super().__init__()
-        self.update(modules or {})
+class _KeyedContainer(_Container):
+    """Dict behaviour shared by ModuleDict and ParameterDict (insertion order kept)."""
 
     def __getitem__(self, key: str) -> Module:
         return dict(self._items())[key]
@@ -205,3 +203,97 @@ class ModuleDict(_Container):
 
     def clear(self) -> None:
         self._set_items([])
+
+
+class ModuleDict(_KeyedContainer):
+    """A dict of modules, named by their keys (insertion order kept).
+
+    Args:
+        modules: a mapping or an iterable of (key, module) pairs, or None.
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        self.update(modules or {})
+
+
+def _as_parameter(item):
+    """PyTorch's rule: a plain Tensor put into a ParameterList/Dict becomes a Parameter."""
+    key, value = item
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        value = Parameter(value)
+    return key, value
+
+
+def _describe(params) -> str:
+    return "\n".join(f"({key}): Parameter containing: [{p.dtype} of size {tuple(p.shape)}]"
+                     for key, p in params)
+
+
+class ParameterList(_IndexedContainer):
+    """A list of Parameters whose owner trains them, named '<attr>.0', '<attr>.1', ...
+    (a plain Python list of Parameters is found too; this adds the PyTorch type and methods).
+
+    Args:
+        values: an iterable of Parameters (plain Tensors are wrapped into Parameters), or None.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> from tinygrad_cnn import nn
+        >>> class Net(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.scales = nn.ParameterList([nn.Parameter(tg.ones(3)) for _ in range(2)])
+        >>> [name for name, _ in Net().named_parameters()]
+        ['scales.0', 'scales.1']
+    """
+
+    _kind = Parameter
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._set_items((str(i), p) for i, p in enumerate(values or ()))
+
+    def _set_items(self, items) -> None:
+        super()._set_items(map(_as_parameter, items))
+
+    @classmethod
+    def _from_items(cls, items):
+        return cls(p for _, p in items)
+
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def extra_repr(self) -> str:
+        return _describe(self._items())
+
+
+class ParameterDict(_KeyedContainer):
+    """A dict of Parameters whose owner trains them, named '<attr>.<key>' (insertion order kept).
+
+    Args:
+        parameters: a mapping or an iterable of (key, Parameter) pairs (plain Tensors are wrapped
+            into Parameters), or None.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> from tinygrad_cnn import nn
+        >>> class Net(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.gains = nn.ParameterDict({"red": nn.Parameter(tg.ones(1))})
+        >>> [name for name, _ in Net().named_parameters()]
+        ['gains.red']
+    """
+
+    _kind = Parameter
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self.update(parameters or {})
+
+    def _set_items(self, items) -> None:
+        super()._set_items(map(_as_parameter, items))
+
+    def extra_repr(self) -> str:
+        return _describe(self._items())

@@ -1,4 +1,5 @@
-"""Dropout: zero random inputs while training, scaling the rest so the expected value is kept."""
+"""Dropout: zero random inputs (Dropout) or whole channels (Dropout2d) while training, scaling
+the rest so the expected value is kept."""
 from .. import functional as F
 from ..module import Module
 from ._args import check_float
@@ -30,6 +31,39 @@ class Dropout(Module):
 
     def forward(self, input):
         return F.dropout(input, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Module):
+    """Channel dropout, as torch.nn.Dropout2d: in training mode each whole feature map
+    input[n, c] is zeroed with probability p and the kept ones are scaled by 1/(1-p); in eval
+    mode the input passes unchanged. Neighbouring pixels of a map are strongly correlated, so
+    dropping single pixels (Dropout) regularises convolutional features little; dropping maps does.
+
+    Args:
+        p: probability of zeroing a channel, in [0, 1].
+        inplace: accepted for PyTorch compatibility; the result is always a new tensor.
+
+    Shape:
+        input (N, C, H, W) -> output (N, C, H, W).
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> _ = tg.manual_seed(0)
+        >>> y = Dropout2d(0.5)(tg.ones(1, 4, 2, 2))
+        >>> sorted(set(y.numpy().ravel().tolist()))
+        [0.0, 2.0]
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False):
+        super().__init__()
+        self.p = check_float("Dropout2d", "p", p, 0.0, 1.0)
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

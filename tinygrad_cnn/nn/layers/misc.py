@@ -1,5 +1,8 @@
-"""Shape layers without parameters: Flatten (to feed a classifier), Identity (a placeholder, e.g.
-a shortcut that changes nothing) and Upsample (nearest-neighbour enlargement, for U-Net)."""
+"""Shape layers without parameters: Flatten (to feed a classifier) and Unflatten (its inverse),
+Identity (a placeholder, e.g. a shortcut that changes nothing), Upsample (nearest-neighbour
+enlargement, for U-Net) and ZeroPad2d / ConstantPad2d (a border of a constant)."""
+import math
+
 from .. import functional as F
 from ..module import Module
 from ._args import check_choice, check_float, check_int
@@ -31,6 +34,118 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dimension `dim` into `unflattened_size`, as torch.nn.Unflatten (Flatten's inverse).
+
+    Args:
+        dim: the dimension to split (negative counts from the end).
+        unflattened_size: the new sizes, a tuple or list of ints whose product is the size of
+            `dim`; one of them may be -1 (inferred).
+
+    Shape:
+        input (*before, S, *after) -> output (*before, *unflattened_size, *after).
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> Unflatten(1, (16, 5, 5))(tg.zeros(2, 400)).shape
+        (2, 16, 5, 5)
+    """
+
+    def __init__(self, dim: int, unflattened_size):
+        super().__init__()
+        self.dim = check_int("Unflatten", "dim", dim, minimum=-(2 ** 31))
+        if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
+            raise TypeError(f"Unflatten: unflattened_size must be a non-empty tuple or list of "
+                            f"ints, got {unflattened_size!r}")
+        for size in unflattened_size:
+            check_int("Unflatten", "unflattened_size", size, minimum=-1)
+        if list(unflattened_size).count(-1) > 1 or 0 in unflattened_size:
+            raise ValueError(f"Unflatten: unflattened_size={unflattened_size!r} may hold at most "
+                             f"one -1 and no 0")
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input):
+        if not -input.ndim <= self.dim < input.ndim:
+            raise ValueError(f"Unflatten: dim={self.dim} is out of range for input shape "
+                             f"{input.shape}")
+        dim = self.dim % input.ndim
+        sizes = tuple(self.unflattened_size)
+        known = math.prod(s for s in sizes if s != -1)
+        if (input.shape[dim] % known if -1 in sizes else input.shape[dim] != known):
+            raise ValueError(f"Unflatten: unflattened_size={self.unflattened_size!r} does not "
+                             f"split dimension {self.dim} of size {input.shape[dim]} "
+                             f"(input shape {input.shape})")
+        sizes = tuple(input.shape[dim] // known if s == -1 else s for s in sizes)
+        return input.reshape(input.shape[:dim] + sizes + input.shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class ConstantPad2d(Module):
+    """Surround the last two dimensions with `value`, as torch.nn.ConstantPad2d.
+
+    Args:
+        padding: an int (all four sides) or a 4-tuple (left, right, top, bottom), each >= 0.
+        value: the constant to pad with.
+
+    Shape:
+        input (N, C, H, W) or (C, H, W) -> output with H + top + bottom, W + left + right.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> ConstantPad2d((1, 0, 2, 2), 3.5)(tg.zeros(1, 1, 2, 2)).shape
+        (1, 1, 6, 3)
+    """
+
+    def __init__(self, padding, value: float):
+        super().__init__()
+        name = type(self).__name__
+        if isinstance(padding, (tuple, list)):
+            if len(padding) != 4:
+                raise ValueError(f"{name}: padding must be an int or a 4-tuple (left, right, top, "
+                                 f"bottom), got {padding!r}")
+            self.padding = tuple(check_int(name, "padding", p, minimum=0) for p in padding)
+        else:
+            self.padding = (check_int(name, "padding", padding, minimum=0),) * 4
+        self.value = check_float(name, "value", value)
+
+    def forward(self, input):
+        if input.ndim not in (3, 4):
+            raise ValueError(f"{type(self).__name__}: input must have 3 or 4 dimensions, got "
+                             f"shape {input.shape}")
+        return F.pad(input, self.padding, value=self.value)
+
+    def extra_repr(self) -> str:
+        return f"padding={self.padding}, value={self.value}"
+
+
+class ZeroPad2d(ConstantPad2d):
+    """Surround the last two dimensions with zeros, as torch.nn.ZeroPad2d (e.g. to keep a
+    convolution's output the input's size, or to make an odd size even).
+
+    Args:
+        padding: an int (all four sides) or a 4-tuple (left, right, top, bottom), each >= 0.
+
+    Shape:
+        input (N, C, H, W) or (C, H, W) -> output with H + top + bottom, W + left + right.
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> ZeroPad2d(1)(tg.ones(1, 1, 2, 2)).numpy()[0, 0]
+        array([[0., 0., 0., 0.],
+               [0., 1., 1., 0.],
+               [0., 1., 1., 0.],
+               [0., 0., 0., 0.]], dtype=float32)
+    """
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
 
 
 class Identity(Module):

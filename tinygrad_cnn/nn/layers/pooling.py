@@ -1,4 +1,5 @@
-"""Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d. They hold no parameters, only the
+"""Pooling layers: MaxPool2d (and MaxUnpool2d, its partial inverse), AvgPool2d, AdaptiveAvgPool2d,
+AdaptiveMaxPool2d. They hold no parameters, only the
 window geometry; the math is in ops/pool.py (shared window code in ops/_windows.py)."""
 from .. import functional as F
 from ..module import Module
@@ -28,6 +29,8 @@ class MaxPool2d(Module):
         stride: window step (default: kernel_size).
         padding: implicit -inf padding on each side; at most half the kernel size.
         dilation: spacing between window elements.
+        return_indices: also return the flat index h*W + w of each maximum in its input plane
+            (int64, no gradient), as MaxUnpool2d needs.
         ceil_mode: use ceil instead of floor in the output size (windows may then start in the
             right/bottom padding, never past it).
 
@@ -45,18 +48,50 @@ class MaxPool2d(Module):
                  return_indices: bool = False, ceil_mode: bool = False):
         super().__init__()
         self.stride = _check_window("MaxPool2d", kernel_size, stride, padding, dilation)
-        if return_indices:
-            raise ValueError("MaxPool2d: return_indices=True is not supported")
         self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, bool(ceil_mode)
+        self.return_indices, self.ceil_mode = bool(return_indices), bool(ceil_mode)
 
     def forward(self, input):
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            ceil_mode=self.ceil_mode)
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxUnpool2d(Module):
+    """The partial inverse of MaxPool2d, as torch.nn.MaxUnpool2d: each value is put back where
+    MaxPool2d(return_indices=True) found it, every other position is zero.
+
+    Args:
+        kernel_size, stride (default: kernel_size), padding: those of the MaxPool2d undone.
+
+    Shape:
+        input, indices (N, C, Hin, Win) -> output (N, C, H, W) with
+        H = (Hin - 1)*stride - 2*padding + kernel_size   (W likewise), or `output_size` given to
+        forward (e.g. the pooled input's shape, when the pooling dropped a last row or column).
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> pool, unpool = MaxPool2d(2, return_indices=True), MaxUnpool2d(2)
+        >>> y, indices = pool(tg.randn(1, 3, 5, 5))
+        >>> unpool(y, indices, output_size=(5, 5)).shape
+        (1, 3, 5, 5)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = check_pair("MaxUnpool2d", "kernel_size", kernel_size)  # pairs, as PyTorch
+        self.stride = self.kernel_size if stride is None else check_pair("MaxUnpool2d", "stride", stride)
+        self.padding = check_pair("MaxUnpool2d", "padding", padding, minimum=0)
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AvgPool2d(Module):
@@ -94,6 +129,16 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+def _check_output_size(name, output_size):
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,)
+    if isinstance(output_size, (tuple, list)) and len(output_size) != 2:
+        raise ValueError(f"{name}: output_size must be an int or a pair, got {output_size!r}")
+    for size in sizes:
+        if size is not None:
+            check_int(name, "output_size", size)
+    return output_size
+
+
 class AdaptiveAvgPool2d(Module):
     """Average-pool to a fixed output size, whatever the input size (e.g. before a classifier).
 
@@ -113,17 +158,41 @@ class AdaptiveAvgPool2d(Module):
 
     def __init__(self, output_size):
         super().__init__()
-        sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,)
-        if isinstance(output_size, (tuple, list)) and len(output_size) != 2:
-            raise ValueError(f"AdaptiveAvgPool2d: output_size must be an int or a pair, "
-                             f"got {output_size!r}")
-        for size in sizes:
-            if size is not None:
-                check_int("AdaptiveAvgPool2d", "output_size", size)
-        self.output_size = output_size
+        self.output_size = _check_output_size("AdaptiveAvgPool2d", output_size)
 
     def forward(self, input):
         return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max-pool to a fixed output size, whatever the input size, as torch.nn.AdaptiveMaxPool2d.
+
+    Output cell (i, j) is the max of input rows floor(i*H/Ho) .. ceil((i+1)*H/Ho) - 1 (columns
+    likewise); the gradient goes to the first maximum, as in MaxPool2d.
+
+    Args:
+        output_size: an int, or a pair (Ho, Wo) in which None keeps that input dimension.
+        return_indices: also return the flat index h*W + w of each maximum (int64, no gradient).
+
+    Shape:
+        input (N, C, H, W) -> output (N, C, Ho, Wo).
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> AdaptiveMaxPool2d((2, 3))(tg.randn(2, 16, 7, 7)).shape
+        (2, 16, 2, 3)
+    """
+
+    def __init__(self, output_size, return_indices: bool = False):
+        super().__init__()
+        self.output_size = _check_output_size("AdaptiveMaxPool2d", output_size)
+        self.return_indices = bool(return_indices)
+
+    def forward(self, input):
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

@@ -1,0 +1,37 @@
+"""Channel dropout (dropout2d). The element-wise F.dropout sits with the activations."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ...random import get_rng
+from ...tensor import Tensor
+from ._checks import check_tensor
+
+
+def dropout2d(input, p=0.5, training=True):
+    """Zero whole channels: each (n, c) feature map is dropped with probability p, and the kept
+    ones are scaled by 1/(1 - p), so the expected value is unchanged (training only).
+
+    y = input * mask / (1 - p),  mask ~ Bernoulli(1 - p) of shape (N, C, 1, 1), drawn from the
+    global generator (tg.manual_seed). Built from a multiplication, so the gradient is
+    dL/dinput = dL/dy * mask / (1 - p): dropped channels get none.
+
+    Shape: (N, C, H, W) -> the same. A 3-D input is read as (N, C, L), as PyTorch does today
+    (with its warning), so whole rows are dropped."""
+    fn = "dropout2d"
+    check_tensor(fn, "input", input, ndim=(3, 4))
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"{fn}: p must be a probability in [0, 1], got {p!r}")
+    if input.ndim == 3:
+        warnings.warn("dropout2d: received a 3-D input; as in PyTorch it is read as (N, C, L), "
+                      "so whole rows (not whole channels of one image) are dropped", stacklevel=2)
+    if not training or p == 0:
+        return input
+    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)              # (N, C, 1, 1)
+    if p == 1:
+        scale = np.zeros(mask_shape, dtype=input.dtype)
+    else:
+        scale = ((get_rng().random(mask_shape) >= p) / (1 - p)).astype(input.dtype)
+    return input * Tensor(scale)
