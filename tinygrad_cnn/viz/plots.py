@@ -238,6 +238,7 @@ def plot_training_curves(metrics_csv_path, save=None):
     """
     m = read_metrics(metrics_csv_path)
     fig = _figure(8.0, 3.2)
+    from matplotlib.ticker import MaxNLocator
     loss_ax, acc_ax = fig.subplots(1, 2)
     for ax, kind in ((loss_ax, "loss"), (acc_ax, "acc")):
         for split, style in (("train", "-o"), ("test", "--s")):
@@ -245,6 +246,7 @@ def plot_training_curves(metrics_csv_path, save=None):
             if column in m:
                 ax.plot(m["epoch"], m[column], style, label=column, markersize=4)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         ax.set_ylabel("cross-entropy" if kind == "loss" else "accuracy")
         ax.grid(alpha=0.3)
         ax.legend()
