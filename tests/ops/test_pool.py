@@ -163,9 +163,11 @@ def test_max_pool2d_return_indices_keeps_the_gradient_and_the_first_maximum():
 
 
 def test_max_pool2d_indices_of_a_window_without_a_finite_value_name_its_first_inner_cell():
-    x = tg.tensor(np.full((1, 1, 3, 3), -np.inf))  # every maximum is -inf: as PyTorch's kernel
-    _, indices = F.max_pool2d(x, 3, stride=2, padding=1, return_indices=True)
+    x = tg.tensor(np.full((1, 1, 3, 3), -np.inf), requires_grad=True)  # every maximum is -inf
+    y, indices = F.max_pool2d(x, 3, stride=2, padding=1, return_indices=True)
     np.testing.assert_array_equal(indices.numpy()[0, 0], [[0, 1], [3, 4]])
+    y.sum().backward()  # the gradient goes where the index points, not to a padding tap
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
 
 
 def _distinct(shape, seed):

@@ -129,7 +129,8 @@ def test_max_pool2d_ties_and_nan_route_like_torch():
     # Small integers make many ties; a few NaNs test the NaN rule.
     x = np.random.default_rng(3).integers(0, 3, (2, 2, 7, 7)).astype(np.float64)
     x[0, 0, 1, 1] = x[1, 1, 4, 2] = x[1, 1, 4, 3] = np.nan
-    for kernel, stride, padding in [(2, 2, 0), (3, 2, 1), (3, 1, 1)]:
+    x[0, 1, :3, :3] = -np.inf  # windows of only -inf and padding: routed to their first inner cell
+    for kernel, stride, padding in [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 1)]:
         ours = tg.tensor(x, dtype=tg.float64, requires_grad=True)
         theirs = torch.tensor(x, requires_grad=True)
         y = F.max_pool2d(ours, kernel, stride, padding)

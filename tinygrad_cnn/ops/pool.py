@@ -23,8 +23,9 @@ class MaxPool2d(Function):
 
     Backward: the whole dy[n, c, i, j] goes to the ONE input that won its window; the others get 0.
     NOTE: on ties the first maximum in row-major window order wins (as PyTorch); a NaN always
-    wins (the last NaN of the window, as PyTorch's CPU kernel); where windows overlap, an input
-    that wins several windows receives the sum.
+    wins (the last NaN of the window, as PyTorch's CPU kernel); a window holding only -inf and
+    padding is won by its first cell inside the input; where windows overlap, an input that wins
+    several windows receives the sum.
 
     With return_indices=True forward also returns, without gradient, where each maximum sits:
     the flat index h*W + w of the winner in its unpadded (H, W) plane (see _flat_indices).
@@ -56,6 +57,9 @@ class MaxPool2d(Function):
         if np.isnan(y).any():  # NaN never equals itself, so NaN windows are settled here
             for k, tap in enumerate(taps):
                 np.copyto(winner, k, where=np.isnan(tap))
+        if np.isneginf(y).any():  # only -inf and padding: PyTorch's winner is the first inner cell
+            first = _first_inner_tap((Ho, Wo), pads, kernel_size, stride, dilation)  # (Ho, Wo)
+            winner = np.where(np.isneginf(y), first, winner).astype(np.int16)
         ctx.save_for_backward(winner)
         ctx.xp_shape, ctx.pads = xp.shape, pads
         ctx.kernel_size, ctx.stride, ctx.dilation = kernel_size, stride, dilation
@@ -77,25 +81,30 @@ class MaxPool2d(Function):
         return unpad2d(dxp, ctx.pads)
 
 
+def _first_inner_tap(out_size, pads, kernel, stride, dilation):
+    """For each window, the kernel offset k = p*KW + q of its first cell (row-major) that lies in
+    the input rather than the top/left padding: where PyTorch sends a window whose maximum is
+    -inf, whatever tap won.   -> (Ho, Wo)"""
+    (Ho, Wo), ((top, _), (left, _)), (_, KW) = out_size, pads, kernel
+    (sh, sw), (dh, dw) = stride, dilation
+    row0 = np.arange(Ho) * sh - top                                     # (Ho,) window's first row
+    col0 = np.arange(Wo) * sw - left                                    # (Wo,)
+    p = -(np.minimum(row0, 0) // dh)                                    # taps needed to step past
+    q = -(np.minimum(col0, 0) // dw)                                    # the padding
+    return p[:, None] * KW + q                                          # (Ho, Wo)
+
+
 def _flat_indices(winner, y, size, pads, kernel, stride, dilation):
     """Max-pool's `winner` (kernel offset k = p*KW + q) as PyTorch's indices: the flat position
     h*W + w in the UNPADDED plane, with h = i*sh - top + p*dh and w = j*sw - left + q*dw.
-
-    A window whose maximum is -inf (it holds only -inf or padding) points, as in PyTorch, at its
-    first cell that is not padding, whatever tap won.   winner, y: (N, C, Ho, Wo) -> int64 likewise
-    """
+    winner, y: (N, C, Ho, Wo) -> int64 likewise"""
     (H, W), ((top, _), (left, _)), (_, KW) = size, pads, kernel
     (sh, sw), (dh, dw) = stride, dilation
     Ho, Wo = y.shape[2:]
     p, q = np.divmod(winner.astype(np.int64), KW)                       # (N, C, Ho, Wo) each
     row0 = np.arange(Ho) * sh - top                                     # (Ho,) window's first row
     col0 = np.arange(Wo) * sw - left                                    # (Wo,)
-    index = (row0[:, None] + p * dh) * W + (col0 + q * dw)              # (N, C, Ho, Wo)
-    if np.isneginf(y).any():
-        first_row = row0 + -(np.minimum(row0, 0) // dh) * dh            # step past the padding
-        first_col = col0 + -(np.minimum(col0, 0) // dw) * dw
-        index = np.where(np.isneginf(y), first_row[:, None] * W + first_col, index)
-    return index
+    return (row0[:, None] + p * dh) * W + (col0 + q * dw)               # (N, C, Ho, Wo)
 
 
 class MaxUnpool2d(Function):
