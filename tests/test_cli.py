@@ -89,3 +89,13 @@ def test_draw_writes_dot_source_and_renders_svg_when_dot_is_installed(tmp_path):
     svg = (tmp_path / "g.svg").read_text()
     ET.fromstring(svg.encode())
     assert "conv1.weight" in svg
+
+
+@pytest.mark.parametrize("flag, value", [("--batch-size", "0"), ("--epochs", "-1"),
+                                         ("--lr", "0"), ("--limit", "ten")])
+def test_train_rejects_a_bad_number_before_loading_anything(flag, value, tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "lenet5", "--dataset", "digits", "--out", str(tmp_path / "run"), flag, value])
+    assert stop.value.code == 2
+    assert flag in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()

@@ -30,6 +30,20 @@ def _shape(text: str) -> tuple[int, ...]:
     return shape
 
 
+def _positive(kind):
+    """An argparse type: a number of `kind` above zero, or a usage error naming the value."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, got {text!r}")
+        return value
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
 def _build_model(name: str, data, extra: dict):
     """A zoo model sized for the data set's images (channels, LeNet's padding for 28x28)."""
     models = _models()
@@ -81,7 +95,6 @@ def cmd_demo(args) -> int:
     args.model, args.dataset, args.optimizer = "lenet5", "auto", "sgd"
     args.lr, args.momentum, args.batch_size, args.weight_decay = 0.01, 0.9, 64, 0.0
     args.plateau, args.resume = False, None
-    args.epochs = args.epochs or 3
     status = cmd_train(args)
     if status:
         return status
@@ -209,25 +222,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     def training_args(p, demo=False):
         p.add_argument("--out", default="runs/demo" if demo else "runs/train", help="output folder")
-        p.add_argument("--epochs", type=int, default=None if demo else 3)
-        p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--limit", type=int, default=None, help="use only the first N images of each split")
+        p.add_argument("--epochs", type=_positive(int), default=3, help="passes over the training set")
+        p.add_argument("--seed", type=int, default=0, help="seeds the weights and the shuffling")
+        p.add_argument("--limit", type=_positive(int), default=None,
+                       help="use only the first N images of each split")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    train = commands.add_parser("train", help="train a zoo model on a built-in data set")
+    train = commands.add_parser("train", help="train a zoo model on a built-in data set",
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     train.add_argument("model", help="a name from models.list(), e.g. lenet5 or seed_net_mnist")
-    train.add_argument("--dataset", default="auto", choices=DATASETS)
-    train.add_argument("--batch-size", type=int, default=64)
-    train.add_argument("--lr", type=float, default=0.01)
-    train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
-    train.add_argument("--momentum", type=float, default=0.9)
-    train.add_argument("--weight-decay", type=float, default=0.0)
+    train.add_argument("--dataset", default="auto", choices=DATASETS,
+                       help="auto: Fashion-MNIST when its files are found, else the bundled digits")
+    train.add_argument("--batch-size", type=_positive(int), default=64, help="images per step")
+    train.add_argument("--lr", type=_positive(float), default=0.01, help="learning rate")
+    train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd", help="update rule")
+    train.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
+    train.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty")
     train.add_argument("--plateau", action="store_true", help="divide the lr by 10 when test loss stalls")
     train.add_argument("--resume", default=None, help="a checkpoint.npz to continue from")
     training_args(train)
     train.set_defaults(run=cmd_train)
 
-    demo = commands.add_parser("demo", help="train LeNet-5 offline and draw what it learned")
+    demo = commands.add_parser("demo", help="train LeNet-5 offline and draw what it learned",
+                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     training_args(demo, demo=True)
     demo.set_defaults(run=cmd_demo)
 
