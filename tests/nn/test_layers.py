@@ -267,3 +267,33 @@ def test_module_list_and_dict():
     assert isinstance(heads.pop("cls"), nn.Linear) and len(heads) == 1
     with pytest.raises(KeyError, match="already exists"):
         heads["training"] = nn.ReLU()
+
+
+def test_sequential_pop_add_mul_and_module_list_add_pop():
+    a, b, c = nn.Linear(2, 2), nn.ReLU(), nn.Tanh()
+    seq = nn.Sequential(a, b, c)
+    assert seq.pop(1) is b and list(seq) == [a, c] and [n for n, _ in seq.named_children()] == ["0", "1"]
+    assert seq.insert(0, b) is seq                    # insert returns the Sequential, as PyTorch
+    joined = nn.Sequential(a) + nn.Sequential(b, c)
+    assert list(joined) == [a, b, c] and [n for n, _ in joined.named_children()] == ["0", "1", "2"]
+    assert list(nn.Sequential(a, b) * 2) == [a, b, a, b] and list(2 * nn.Sequential(b)) == [b, b]
+    with pytest.raises(ValueError, match="only objects of Sequential"):
+        nn.Sequential(a) + nn.ModuleList([b])
+    with pytest.raises(ValueError, match="Non-positive"):
+        nn.Sequential(a) * 0
+    layers = nn.ModuleList([a]) + nn.ModuleList([b, c])
+    assert isinstance(layers, nn.ModuleList) and list(layers) == [a, b, c]
+    assert layers.pop() is c and len(layers) == 2
+
+
+def test_containers_behave_as_torch():
+    torch = pytest.importorskip("torch")
+
+    def ops(m):
+        a, b, c = m.Linear(2, 2), m.ReLU(), m.Tanh()
+        seq = m.Sequential(a, b, c)
+        popped = seq.pop(0)
+        return [repr(popped), repr(seq), repr(seq.insert(1, m.Sigmoid())),
+                repr(m.Sequential(a) + m.Sequential(b) * 2), repr(m.ModuleList([c]) + [a])]
+
+    assert ops(nn) == ops(torch.nn)

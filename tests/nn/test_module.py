@@ -251,3 +251,57 @@ def test_parameter_is_a_trainable_tensor():
     assert repr(p).startswith("Parameter containing:\ntensor(")
     assert not Parameter(np.zeros(1), requires_grad=False).requires_grad
     assert Parameter(np.zeros(1, np.float64)).dtype == np.float64
+
+
+# -- PyTorch API details ----------------------------------------------------------------------------
+def test_replacing_a_parameter_or_submodule_by_a_wrong_type_is_refused():
+    layer = nn.Linear(2, 3)
+    with pytest.raises(TypeError, match="cannot assign 'Tensor' as parameter 'weight'"):
+        layer.weight = tg.zeros(3, 2)  # would silently drop it from the state dict
+    assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
+    layer.weight = Parameter(np.zeros((3, 2), np.float32))  # a Parameter is fine
+    layer.bias = None                                       # and so is None
+    assert list(layer.state_dict()) == ["weight"]
+    net = Net()
+    with pytest.raises(TypeError, match="cannot assign 'int' as child module 'fc'"):
+        net.fc = 3
+    assert isinstance(net.fc, nn.Linear)
+
+
+def test_state_dict_prefix_is_prepended_as_given():
+    layer = nn.Linear(2, 3)
+    assert list(layer.state_dict(prefix="head.")) == ["head.weight", "head.bias"]
+    assert list(Net().state_dict(prefix="m_"))[:2] == ["m_features.0.weight", "m_features.0.bias"]
+
+
+def test_get_submodule_parameter_and_buffer_by_dotted_path():
+    net = Net()
+    assert net.get_submodule("") is net and net.get_submodule("features.1") is net.features[1]
+    assert net.get_parameter("fc.bias") is net.fc.bias
+    assert net.get_buffer("features.1.running_var") is net.features[1].running_var
+    with pytest.raises(AttributeError, match="no submodule `features.7`"):
+        net.get_submodule("features.7")
+    with pytest.raises(AttributeError, match="no parameter `fc.running_mean`"):
+        net.get_parameter("fc.running_mean")
+    with pytest.raises(AttributeError, match="no buffer `fc.weight`"):
+        net.get_buffer("fc.weight")
+
+
+def test_forward_hooks_see_and_may_replace_inputs_and_outputs():
+    layer, seen = nn.Linear(2, 2), []
+    keep = layer.register_forward_hook(lambda m, args, out: seen.append((m, args[0].shape, out.shape)))
+    double = layer.register_forward_hook(lambda m, args, out: out * 2)
+    zero_in = layer.register_forward_pre_hook(lambda m, args: args[0] * 0)  # a single value is wrapped
+    y = layer(tg.ones(5, 2))
+    assert seen == [(layer, (5, 2), (5, 2))]
+    np.testing.assert_allclose(y.numpy(), 2 * np.broadcast_to(layer.bias.data, (5, 2)))
+    for handle in (keep, double, zero_in):
+        handle.remove()
+    layer(tg.ones(1, 2))
+    assert len(seen) == 1
+
+
+def test_cpu_and_half_as_pytorch():
+    layer = nn.Linear(2, 2)
+    assert layer.cpu() is layer
+    assert {p.dtype for p in layer.half().parameters()} == {np.dtype(np.float16)}

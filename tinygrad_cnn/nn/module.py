@@ -45,6 +45,34 @@ def _walk(name: str, value) -> Iterator[tuple[str, str, object]]:
             yield from _walk(f"{name}.{key}", item)
 
 
+class RemovableHandle:
+    """What `register_forward_hook` returns: `handle.remove()` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict):
+        self._hooks, self.id = hooks, RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+class _Hooks:
+    """A module's forward hooks, id -> function, in registration order. Not a dict itself, so the
+    attribute walk never mistakes a hook (which may be a Module) for a submodule."""
+
+    def __init__(self):
+        self.pre: dict = {}
+        self.post: dict = {}
+
+
 class Module:
     """Base class of layers and models, with PyTorch's interface.
 
@@ -73,8 +101,59 @@ class Module:
                                   f'"forward" function')
 
     def __call__(self, *args, **kwargs):
+        hooks = self.__dict__.get("_hooks")
         with _naming.calling(self) as name, module_scope(name):
-            return self.forward(*args, **kwargs)  # every op recorded here remembers `name`
+            for hook in list(hooks.pre.values()) if hooks else ():
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+            output = self.forward(*args, **kwargs)  # every op recorded here remembers `name`
+            for hook in list(hooks.post.values()) if hooks else ():
+                result = hook(self, args, output)
+                if result is not None:
+                    output = result
+            return output
+
+    def __setattr__(self, name: str, value) -> None:
+        # As PyTorch: replacing a Parameter by a plain Tensor (or a submodule by a non-module)
+        # would silently drop it from parameters() and state_dict(), so it is an error.
+        current = self.__dict__.get(name)
+        if isinstance(current, Parameter) and isinstance(value, Tensor) \
+                and not isinstance(value, Parameter):
+            raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                            f"(Parameter or None expected; to change its values assign "
+                            f"to .data)")
+        if isinstance(current, Module) and value is not None and not isinstance(value, Module):
+            raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                            f"(Module or None expected)")
+        object.__setattr__(self, name, value)
+
+    # -- hooks ------------------------------------------------------------------------------------
+    def _hook_table(self) -> _Hooks:
+        return self.__dict__.setdefault("_hooks", _Hooks())
+
+    def register_forward_pre_hook(self, hook) -> RemovableHandle:
+        """Call `hook(module, args)` before each forward; a non-None result replaces the
+        positional inputs (a tuple, or a single value that is wrapped into one)."""
+        table = self._hook_table().pre
+        handle = RemovableHandle(table)
+        table[handle.id] = hook
+        return handle
+
+    def register_forward_hook(self, hook) -> RemovableHandle:
+        """Call `hook(module, args, output)` after each forward (e.g. to keep a feature map);
+        a non-None result replaces the output. Returns a handle whose remove() unregisters it.
+
+        Example:
+            >>> import tinygrad_cnn as tg
+            >>> from tinygrad_cnn import nn
+            >>> seen = []
+            >>> handle = nn.ReLU().register_forward_hook(lambda m, args, out: seen.append(out.shape))
+        """
+        table = self._hook_table().post
+        handle = RemovableHandle(table)
+        table[handle.id] = hook
+        return handle
 
     # -- registration helpers (optional: plain assignment works too) -----------------------------
     def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
@@ -102,6 +181,31 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         setattr(self, name, module)
+
+    register_module = add_module  # PyTorch's alias
+
+    def get_submodule(self, target: str) -> Module:
+        """The module at dotted path `target` ('' is this module), e.g. 'features.0'."""
+        if target == "":
+            return self
+        found = dict(self.named_modules(remove_duplicate=False)).get(target)
+        if found is None:
+            raise AttributeError(f"{type(self).__name__} has no submodule `{target}`")
+        return found
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at dotted path `target`, e.g. 'features.0.weight'."""
+        found = dict(self._named_members("param", "", True, False)).get(target)
+        if found is None:
+            raise AttributeError(f"{type(self).__name__} has no parameter `{target}`")
+        return found
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at dotted path `target`, e.g. 'bn.running_mean'."""
+        found = dict(self._named_members("buffer", "", True, False)).get(target)
+        if found is None:
+            raise AttributeError(f"{type(self).__name__} has no buffer `{target}`")
+        return found
 
     # -- discovery --------------------------------------------------------------------------------
     def _members(self) -> Iterator[tuple[str, str, object]]:
@@ -210,6 +314,13 @@ class Module:
                 tensor.data, tensor.grad = tensor.data.astype(dtype), None
         return self
 
+    def cpu(self) -> Module:
+        """Nothing to move: everything already lives in CPU memory (kept for PyTorch scripts)."""
+        return self
+
+    def half(self) -> Module:
+        return self.to(np.float16)
+
     def float(self) -> Module:
         return self.to(np.float32)
 
@@ -231,10 +342,11 @@ class Module:
 
     def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False) -> OrderedDict:
         """OrderedDict name -> numpy array (a copy), with PyTorch's keys and order.
-        keep_vars=True returns the Parameters / buffer Tensors themselves."""
+        keep_vars=True returns the Parameters / buffer Tensors themselves. `prefix` is put in
+        front of every key as given (as PyTorch: state_dict(prefix='net.') gives 'net.weight')."""
         destination = OrderedDict() if destination is None else destination
-        for name, tensor in self._state_items(prefix):
-            destination[name] = tensor if keep_vars else tensor.data.copy()
+        for name, tensor in self._state_items():
+            destination[prefix + name] = tensor if keep_vars else tensor.data.copy()
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True):

@@ -87,10 +87,17 @@ class _IndexedContainer(_Container):
             self.append(module)
         return self
 
-    def insert(self, index: int, module: Module) -> None:
+    def insert(self, index: int, module: Module):
         modules = [m for _, m in self._items()]
         modules.insert(index, module)
         self._set_items((str(i), m) for i, m in enumerate(modules))
+        return self
+
+    def pop(self, idx=-1):
+        """Remove and return the item at `idx` (an int or a slice); the rest are renumbered."""
+        item = self[idx]
+        del self[idx]
+        return item
 
 
 class Sequential(_IndexedContainer):
@@ -125,6 +132,36 @@ class Sequential(_IndexedContainer):
             input = module(input)
         return input
 
+    def __add__(self, other):
+        """A new Sequential running self's modules, then other's (the same module objects)."""
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but "
+                             f"{type(other).__name__} is given.")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other):
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but "
+                             f"{type(other).__name__} is given.")
+        return self.extend(list(other))
+
+    def __mul__(self, times: int):
+        """A new Sequential running self's modules `times` times (shared, not copied)."""
+        if isinstance(times, bool) or not isinstance(times, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self).__name__} and "
+                            f"{type(times).__name__}")
+        if times <= 0:
+            raise ValueError(f"Non-positive multiplication factor {times} for "
+                             f"{type(self).__name__}")
+        return Sequential(*(list(self) * times))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, times: int):
+        repeated = self * times
+        self._set_items((str(i), m) for i, m in enumerate(repeated))
+        return self
+
 
 class ModuleList(_IndexedContainer):
     """A list of modules whose parameters belong to the owner (named '<attr>.0.weight', ...).
@@ -143,6 +180,10 @@ class ModuleList(_IndexedContainer):
 
     def __iadd__(self, modules):
         return self.extend(modules)
+
+    def __add__(self, other):
+        """A new ModuleList holding self's modules, then other's."""
+        return ModuleList([*self, *other])
 
     def __repr__(self) -> str:
         # PyTorch's compact form: consecutive identical modules print once, as "(0-2): 3 x Block(..)".
