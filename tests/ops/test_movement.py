@@ -1,6 +1,7 @@
 """Ops that move values: reshape, permute, getitem, pad, cat, expand, nearest upsampling.
 Their gradients move dy back; repeated reads add up."""
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -108,3 +109,28 @@ def test_upsample_gradient_sums_each_block():
     dy = np.arange(16.0).reshape(1, 1, 4, 4)
     y.backward(tg.Tensor(dy))
     np.testing.assert_array_equal(x.grad.data[0, 0], [[0 + 1 + 4 + 5, 2 + 3 + 6 + 7], [8 + 9 + 12 + 13, 10 + 11 + 14 + 15]])
+
+
+def test_interpolate_nearest_follows_pytorchs_index_rules():
+    row = tg.tensor(np.arange(3.0).reshape(1, 1, 3))                    # (N, C, L): a 1-D signal
+    # floor(i / 2.3) for i < floor(3 * 2.3) = 6
+    np.testing.assert_array_equal(F.interpolate(row, scale_factor=2.3).numpy().ravel(), [0, 0, 0, 1, 1, 2])
+    # PyTorch's 2-D kernel copies cell i // 2 whenever the output is exactly twice the input
+    image = tg.tensor(np.arange(3.0).reshape(1, 1, 1, 3))
+    np.testing.assert_array_equal(F.interpolate(image, scale_factor=(1, 2.3)).numpy().ravel(),
+                                  [0, 0, 1, 1, 2, 2])
+    # recompute_scale_factor: the step is in/out = 3/6 rather than 1/2.3
+    np.testing.assert_array_equal(
+        F.interpolate(row, scale_factor=2.3, recompute_scale_factor=True).numpy().ravel(),
+        [0, 0, 1, 1, 2, 2])
+    # nearest-exact: floor((i + 0.5) * 3/5) = floor(0.3, 0.9, 1.5, 2.1, 2.7)
+    np.testing.assert_array_equal(F.interpolate(row, size=5, mode="nearest-exact").numpy().ravel(),
+                                  [0, 0, 1, 2, 2])
+    with pytest.raises(ValueError, match="output size"):
+        F.interpolate(row, scale_factor=0.2)                             # floor(3 * 0.2) = 0
+
+
+def test_interpolate_gradient_sums_over_the_cells_that_copied_each_input():
+    x = leaf(np.arange(3.0).reshape(1, 1, 3))
+    F.interpolate(x, size=5).backward(tg.Tensor(np.arange(1.0, 6.0).reshape(1, 1, 5)))
+    np.testing.assert_array_equal(x.grad.data.ravel(), [1 + 2, 3 + 4, 5])  # cells 0 0 1 1 2

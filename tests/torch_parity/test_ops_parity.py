@@ -166,6 +166,20 @@ def test_interpolate_nearest(kwargs):
                 (2, 3, 4, 5))
 
 
+@pytest.mark.parametrize("shape, kwargs", [
+    ((2, 3, 7), {"scale_factor": 2.3}),                  # 3-D input: a batch of 1-D signals
+    ((2, 3, 7), {"size": 4}),
+    ((2, 3, 4, 5), {"scale_factor": (0.5, 2.3)}),        # PyTorch's 2-D "twice the input" rule
+    ((2, 3, 4, 5), {"scale_factor": 1.7, "recompute_scale_factor": True}),
+    ((2, 3, 4, 5), {"size": (9, 3), "mode": "nearest-exact"}),
+    ((2, 3, 7), {"scale_factor": 1.5, "mode": "nearest-exact"}),
+    ((1, 2, 3, 4, 5), {"scale_factor": (2, 0.5, 1.5)}),   # 5-D input: 3-D volumes
+    ((1, 2, 13, 8), {"size": (71, 61)}),
+])
+def test_interpolate_nearest_sizes_scales_and_modes(shape, kwargs):
+    assert_same(lambda x: F.interpolate(x, **kwargs), lambda x: TF.interpolate(x, **kwargs), shape)
+
+
 def test_local_response_norm():
     assert_same(lambda x: F.local_response_norm(x, 5, 1e-2), lambda x: TF.local_response_norm(x, 5, 1e-2),
                 (2, 7, 4, 4))

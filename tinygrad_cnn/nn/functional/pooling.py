@@ -200,29 +200,93 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return out
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest"):
-    """Resize the last two axes with nearest-neighbour sampling (PyTorch's 'nearest':
-    output cell i reads input cell floor(i * in / out))."""
+def _nearest_sources(size_in, size_out, scale, exact, arithmetic, shortcuts):
+    """The input cell that each of size_out output cells copies along one axis, as PyTorch's
+    CPU kernels pick it:
+
+        'nearest'        src = min(floor(i * step), size_in - 1)
+        'nearest-exact'  src = min(floor((i + 0.5) * step - 0.5 + 0.5), size_in - 1)
+
+    with step = 1/scale_factor when the factor reaches the kernel, else size_in/size_out. The
+    kernels compute in `arithmetic` (float32, or float64 for float64 1-D/3-D inputs) and round
+    to float32 before the floor; where i * step is (nearly) an integer that rounding decides the
+    cell, so it is copied here. `shortcuts` (PyTorch's 2-D 'nearest'): equal sizes copy cell i,
+    and an output exactly twice the input copies cell i // 2, whatever the factor."""
+    i = np.arange(size_out)
+    if shortcuts and size_out == size_in:
+        return i
+    if shortcuts and size_out == 2 * size_in:
+        return i // 2
+    step = arithmetic(1.0 / scale) if scale else arithmetic(size_in) / arithmetic(size_out)
+    position = step * i.astype(arithmetic)                              # (size_out,)
+    if exact:
+        half = arithmetic(0.5)
+        position = step * (i.astype(arithmetic) + half) - half + half
+    position = position.astype(np.float32)
+    return np.minimum(np.floor(position).astype(np.int64), size_in - 1)
+
+
+def _per_axis(fn, name, value, n):
+    """An int/float or a sequence of n of them, as a tuple of n."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+    if len(values) != n:
+        raise ValueError(f"{fn}: {name} must be a number or {n} numbers for {n} spatial "
+                         f"dimension(s), got {value!r}")
+    if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+               for v in values):
+        raise TypeError(f"{fn}: {name} must hold numbers, got {value!r}")
+    return values
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial axes of (N, C, L), (N, C, H, W) or (N, C, D, H, W) by copying the
+    nearest input cell (modes 'nearest' and 'nearest-exact', as PyTorch; see _nearest_sources).
+
+    Args:
+        size: the output's spatial size (an int for every axis, or one per axis).
+        scale_factor: a multiplier (or one per axis); the output size is floor(in * factor).
+        recompute_scale_factor: True makes the kernel use in/out rather than 1/scale_factor.
+    Backward: each input cell receives the sum of the gradients of the cells that copied it.
+    As in PyTorch, a 3-D input is a batch of 1-D signals, not one unbatched image."""
     fn = "interpolate"
-    check_tensor(fn, "input", input, ndim=(3, 4))
-    if mode != "nearest":
-        raise ValueError(f"{fn}: only mode='nearest' is available, got mode={mode!r}")
+    check_tensor(fn, "input", input, ndim=(3, 4, 5))
+    if mode not in ("nearest", "nearest-exact"):
+        raise ValueError(f"{fn}: only mode='nearest' and 'nearest-exact' are available, got "
+                         f"mode={mode!r}")
+    if align_corners is not None:
+        raise ValueError(f"{fn}: align_corners can only be set with the interpolating modes "
+                         f"(linear, bilinear, bicubic, trilinear), not mode={mode!r}")
+    if antialias:
+        raise ValueError(f"{fn}: antialias is only available for the bilinear and bicubic modes")
     if (size is None) == (scale_factor is None):
         raise ValueError(f"{fn}: give exactly one of size and scale_factor")
-    H, W = input.shape[-2:]
-    if scale_factor is not None:
-        sh, sw = scale_factor if isinstance(scale_factor, (tuple, list)) else (scale_factor, scale_factor)
-        if sh <= 0 or sw <= 0:
-            raise ValueError(f"{fn}: scale_factor must be positive, got {scale_factor!r}")
-        if float(sh).is_integer() and float(sw).is_integer():
-            x = input.unsqueeze(0) if input.ndim == 3 else input
-            y = ops.UpsampleNearest2d.apply(x, scale=(int(sh), int(sw)))
-            return y.squeeze(0) if input.ndim == 3 else y
-        Ho, Wo = int(math.floor(H * sh)), int(math.floor(W * sw))
-        rows = np.minimum(np.floor(np.arange(Ho) / sh).astype(np.int64), H - 1)
-        cols = np.minimum(np.floor(np.arange(Wo) / sw).astype(np.int64), W - 1)
+    spatial = input.shape[2:]
+    n = len(spatial)
+    if size is not None:
+        sizes = _per_axis(fn, "size", size, n)
+        if not all(isinstance(v, (int, np.integer)) for v in sizes):
+            raise TypeError(f"{fn}: size must hold ints, got {size!r}")
+        scales = (None,) * n
     else:
-        Ho, Wo = pair(fn, "size", size, 1)
-        rows = np.minimum((np.arange(Ho) * H) // Ho, H - 1)
-        cols = np.minimum((np.arange(Wo) * W) // Wo, W - 1)
-    return input[..., rows[:, None], cols[None, :]]
+        scales = tuple(float(v) for v in _per_axis(fn, "scale_factor", scale_factor, n))
+        if not all(v > 0 and math.isfinite(v) for v in scales):
+            raise ValueError(f"{fn}: scale_factor must be positive and finite, got {scale_factor!r}")
+        sizes = tuple(math.floor(float(d) * f) for d, f in zip(spatial, scales))
+        if recompute_scale_factor:
+            scales = (None,) * n
+    if min(sizes) < 1 or min(spatial) < 1:
+        raise ValueError(f"{fn}: input and output sizes must be positive, got input shape "
+                         f"{input.shape} and output size {tuple(sizes)}")
+    exact = mode == "nearest-exact"
+    # PyTorch's 2-D kernels work in float32; its 1-D and 3-D ones in the input's precision
+    arithmetic = np.float64 if n != 2 and input.dtype == np.float64 else np.float32
+    sources = [_nearest_sources(d, int(o), f, exact, arithmetic, n == 2 and not exact)
+               for d, o, f in zip(spatial, sizes, scales)]
+    factors = tuple(o // d for d, o in zip(spatial, sizes))
+    if n == 2 and all(np.array_equal(src, np.arange(len(src)) // k)
+                      for src, k in zip(sources, factors) if k):
+        if all(o == d * k for d, o, k in zip(spatial, sizes, factors)):  # whole blocks: the fast op
+            return ops.UpsampleNearest2d.apply(input, scale=factors)
+    grid = np.ix_(*sources)                                             # one index array per axis
+    return input[(Ellipsis,) + grid]                                    # (N, C, *sizes)
