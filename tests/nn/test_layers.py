@@ -297,3 +297,40 @@ def test_containers_behave_as_torch():
                 repr(m.Sequential(a) + m.Sequential(b) * 2), repr(m.ModuleList([c]) + [a])]
 
     assert ops(nn) == ops(torch.nn)
+
+
+def test_factory_arguments_in_pytorch_order_accept_the_cpu():
+    # PyTorch: (..., device=None, dtype=None), positional too; BatchNorm's bias is keyword-only.
+    assert nn.Linear(2, 3, True, "cpu", np.float64).weight.dtype == np.float64
+    assert nn.Conv2d(1, 2, 3, device="cpu").weight.shape == (2, 1, 3, 3)
+    assert nn.ConvTranspose2d(1, 2, 3, device=tg.device("cpu")).weight.shape == (1, 2, 3, 3)
+    bn = nn.BatchNorm2d(3, 1e-5, 0.1, True, True, None, np.float64, bias=False)
+    assert bn.weight.dtype == np.float64 and bn.bias is None
+    with pytest.raises(ValueError, match="Linear: device 'cuda' is not available"):
+        nn.Linear(2, 3, device="cuda")
+
+
+def test_repr_keeps_numbers_as_written_and_shows_silu_inplace():
+    assert repr(nn.LocalResponseNorm(5, 1e-3, 0.5, 2)) == "LocalResponseNorm(5, alpha=0.001, beta=0.5, k=2)"
+    assert repr(nn.Dropout(0)) == "Dropout(p=0, inplace=False)"
+    assert repr(nn.SiLU(inplace=True)) == "SiLU(inplace=True)" and repr(nn.SiLU()) == "SiLU()"
+
+
+def test_batchnorm_bad_batch_changes_no_state():
+    for bn, x in ((nn.BatchNorm1d(3), tg.zeros(1, 3)), (nn.BatchNorm2d(3), tg.zeros(1, 3, 1, 1)),
+                  (nn.BatchNorm2d(3), tg.zeros(2, 4, 2, 2))):
+        with pytest.raises(ValueError, match=r"more than 1 value per channel|expected 3 channels"):
+            bn(x)
+        assert int(bn.num_batches_tracked.data) == 0
+        np.testing.assert_array_equal(bn.running_mean.data, np.zeros(3))
+    assert nn.BatchNorm1d(3).eval()(tg.zeros(1, 3)).shape == (1, 3)  # one sample is fine in eval
+
+
+def test_upsample_nearest_exact_and_recompute_scale_factor():
+    x = tg.tensor(np.arange(5, dtype=np.float32).reshape(1, 1, 5))
+    # out = 8: 'nearest' takes floor(i / 1.6) = 0 0 1 1 2 3 3 4; nearest-exact floor((i + .5) / 1.6)
+    np.testing.assert_array_equal(nn.Upsample(scale_factor=1.6)(x).numpy()[0, 0], [0, 0, 1, 1, 2, 3, 3, 4])
+    np.testing.assert_array_equal(nn.Upsample(scale_factor=1.6, mode="nearest-exact")(x).numpy()[0, 0],
+                                  [0, 0, 1, 2, 2, 3, 4, 4])
+    # recomputed: floor(i * 5 / 8) = 0 0 1 1 2 3 3 4 (the same here); the flag is kept
+    assert nn.Upsample(scale_factor=1.6, recompute_scale_factor=True).recompute_scale_factor

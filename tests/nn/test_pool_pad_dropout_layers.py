@@ -69,7 +69,7 @@ def test_padding_layers():
     z = nn.ZeroPad2d(1)(tg.ones(3, 2, 2)).numpy()
     assert z.shape == (3, 4, 4) and z.sum() == 12 and z[:, 0].sum() == 0
     assert repr(nn.ZeroPad2d(1)) == "ZeroPad2d((1, 1, 1, 1))"
-    assert repr(nn.ConstantPad2d(2, 3)) == "ConstantPad2d(padding=(2, 2, 2, 2), value=3.0)"
+    assert repr(nn.ConstantPad2d(2, 3)) == "ConstantPad2d(padding=(2, 2, 2, 2), value=3)"  # as torch
     with pytest.raises(ValueError, match="ZeroPad2d: input must have 3 or 4 dimensions"):
         nn.ZeroPad2d(1)(tg.ones(2, 2))
 

@@ -2,6 +2,8 @@
 and is raised before any parameter is created."""
 import numpy as np
 
+from ...device import device as _device
+
 
 def check_int(owner: str, name: str, value, minimum: int = 1) -> int:
     """`value` as an int >= minimum, or a TypeError / ValueError naming `owner` and `name`."""
@@ -23,20 +25,32 @@ def check_pair(owner: str, name: str, value, minimum: int = 1) -> tuple[int, int
 
 
 def check_float(owner: str, name: str, value, low=None, high=None) -> float:
-    """`value` as a float inside [low, high] (either bound optional)."""
+    """`value` inside [low, high] (either bound optional). A Python int or float is returned as
+    given, so the repr shows what was written (as PyTorch: LocalResponseNorm(5, k=2) prints k=2);
+    numpy scalars become floats."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__} {value!r}")
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"between {low} and {high}" if low is not None and high is not None else (
             f">= {low}" if low is not None else f"<= {high}")
         raise ValueError(f"{owner}: {name}={value} must be {bounds}")
-    return float(value)
+    return value if isinstance(value, (int, float)) else float(value)
 
 
 def check_choice(owner: str, name: str, value, choices: tuple):
     if value not in choices:
         raise ValueError(f"{owner}: {name}={value!r} is not one of {', '.join(map(repr, choices))}")
     return value
+
+
+def check_device(owner: str, device) -> None:
+    """Accept `device=None` or the CPU (the only device), so `Linear(2, 3, device=device)` from a
+    PyTorch script runs; any other device is a ValueError naming the layer."""
+    if device is not None:
+        try:
+            _device(device)
+        except ValueError as err:
+            raise ValueError(f"{owner}: {err}") from None
 
 
 def float_dtype(owner: str, dtype) -> np.dtype:

@@ -82,6 +82,9 @@ class SiLU(Module):
     def forward(self, input):
         return F.silu(input)
 
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
 
 class Sigmoid(Module):
     """y = 1 / (1 + exp(-x)), elementwise.   Shape: input (*) -> output (*)."""

@@ -10,7 +10,7 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from ._args import check_choice, check_int, check_pair, float_dtype
+from ._args import check_choice, check_device, check_int, check_pair, float_dtype
 
 
 class _ConvNd(Module):
@@ -19,9 +19,10 @@ class _ConvNd(Module):
     transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 groups, bias, padding_mode, output_padding=0, dtype=None):
+                 groups, bias, padding_mode, output_padding=0, device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
+        check_device(name, device)
         self.in_channels = check_int(name, "in_channels", in_channels)
         self.out_channels = check_int(name, "out_channels", out_channels)
         self.groups = check_int(name, "groups", groups)
@@ -91,6 +92,7 @@ class Conv2d(_ConvNd):
         groups: split channels into this many independent convolutions; must divide both counts.
         bias: learn a per-output-channel bias.
         padding_mode: only 'zeros'.
+        device: None or 'cpu' (the only device).
         dtype: parameter dtype (float32 by default).
 
     Shape:
@@ -112,9 +114,9 @@ class Conv2d(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 *, dtype=None):
+                 device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, dtype=dtype)
+                         groups, bias, padding_mode, device=device, dtype=dtype)
 
     def forward(self, input):
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
@@ -152,12 +154,12 @@ class ConvTranspose2d(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
-                 padding_mode: str = "zeros", *, dtype=None):
+                 padding_mode: str = "zeros", device=None, dtype=None):
         if isinstance(padding, str):
             raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, "
                              f"got {padding!r}")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, output_padding, dtype)
+                         groups, bias, padding_mode, output_padding, device, dtype)
 
     def forward(self, input):
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,

@@ -7,7 +7,7 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from ._args import check_int, float_dtype
+from ._args import check_device, check_int, float_dtype
 
 
 class Linear(Module):
@@ -17,6 +17,7 @@ class Linear(Module):
         in_features: size of each input sample.
         out_features: size of each output sample.
         bias: if False, the layer learns no additive bias.
+        device: None or 'cpu' (the only device), accepted as PyTorch's argument.
         dtype: parameter dtype (float32 by default).
 
     Shape:
@@ -33,8 +34,10 @@ class Linear(Module):
         (128, 30)
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, *, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
+                 dtype=None):
         super().__init__()
+        check_device("Linear", device)
         self.in_features = check_int("Linear", "in_features", in_features)
         self.out_features = check_int("Linear", "out_features", out_features)
         dtype = float_dtype("Linear", dtype)

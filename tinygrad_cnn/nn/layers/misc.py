@@ -159,16 +159,20 @@ class Identity(Module):
 
 
 class Upsample(Module):
-    """Enlarge the spatial dimensions of an (N, C, H, W) batch by repeating pixels.
+    """Enlarge the spatial dimensions of a batch by repeating the nearest pixels (F.interpolate).
 
     Args:
-        size: the output (Ho, Wo), or an int for both; give exactly one of size / scale_factor.
-        scale_factor: multiplier of H and W (a number or a pair).
-        mode: only 'nearest'.
-        align_corners: must stay None (it has no meaning for 'nearest').
+        size: the output spatial size, or an int for every axis; give exactly one of size and
+            scale_factor.
+        scale_factor: multiplier of each spatial size (a number or one per axis).
+        mode: 'nearest' (PyTorch's default) or 'nearest-exact'.
+        align_corners: must stay None (it has no meaning for the nearest modes).
+        recompute_scale_factor: True picks source pixels with in/out instead of 1/scale_factor
+            (as PyTorch; the same for integer factors).
 
     Shape:
-        input (N, C, H, W) -> output (N, C, floor(H * scale_factor), floor(W * scale_factor)).
+        input (N, C, H, W) -> output (N, C, floor(H * scale_factor), floor(W * scale_factor));
+        (N, C, L) and (N, C, D, H, W) likewise.
 
     Example:
         >>> import tinygrad_cnn as tg
@@ -176,15 +180,16 @@ class Upsample(Module):
         (1, 1, 6, 8)
     """
 
-    def __init__(self, size=None, scale_factor=None, mode: str = "nearest", align_corners=None):
+    def __init__(self, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
+                 recompute_scale_factor=None):
         super().__init__()
         if (size is None) == (scale_factor is None):
             raise ValueError("Upsample: give exactly one of size and scale_factor "
                              f"(got size={size!r}, scale_factor={scale_factor!r})")
-        check_choice("Upsample", "mode", mode, ("nearest",))
+        check_choice("Upsample", "mode", mode, ("nearest", "nearest-exact"))
         if align_corners is not None:
             raise ValueError("Upsample: align_corners can only be set with the interpolating modes "
-                             "linear | bilinear | bicubic | trilinear, not 'nearest'")
+                             f"linear | bilinear | bicubic | trilinear, not {mode!r}")
         if size is not None:
             for value in size if isinstance(size, (tuple, list)) else (size,):
                 check_int("Upsample", "size", value)
@@ -196,9 +201,11 @@ class Upsample(Module):
             scale_factor = (tuple(float(v) for v in scale_factor)
                             if isinstance(scale_factor, (tuple, list)) else float(scale_factor))
         self.size, self.scale_factor, self.mode, self.align_corners = size, scale_factor, mode, None
+        self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, input):
-        return F.interpolate(input, size=self.size, scale_factor=self.scale_factor, mode=self.mode)
+        return F.interpolate(input, size=self.size, scale_factor=self.scale_factor, mode=self.mode,
+                             recompute_scale_factor=self.recompute_scale_factor)
 
     def extra_repr(self) -> str:
         info = (f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None

@@ -7,7 +7,7 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from ._args import check_float, check_int, float_dtype
+from ._args import check_device, check_float, check_int, float_dtype
 
 
 class _BatchNorm(Module):
@@ -16,10 +16,11 @@ class _BatchNorm(Module):
     ranks: tuple[int, ...] = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, *,
-                 bias: bool = True, dtype=None):
+                 affine: bool = True, track_running_stats: bool = True, device=None, dtype=None,
+                 *, bias: bool = True):
         super().__init__()
         name = type(self).__name__
+        check_device(name, device)
         self.num_features = check_int(name, "num_features", num_features)
         self.eps = check_float(name, "eps", eps, low=0.0)
         self.momentum = None if momentum is None else check_float(name, "momentum", momentum, 0.0, 1.0)
@@ -49,10 +50,18 @@ class _BatchNorm(Module):
                 init.zeros_(self.bias)
 
     def forward(self, input):
+        name = type(self).__name__
         if input.ndim not in self.ranks:
             wanted = " or ".join(f"{r}D" for r in self.ranks)
-            raise ValueError(f"{type(self).__name__}: expected {wanted} input (got {input.ndim}D "
+            raise ValueError(f"{name}: expected {wanted} input (got {input.ndim}D "
                              f"input of shape {input.shape})")
+        # Checked here, before num_batches_tracked moves, so a bad batch changes no state.
+        if input.shape[1] != self.num_features:
+            raise ValueError(f"{name}: expected {self.num_features} channels in dimension 1, got "
+                             f"input of shape {input.shape}")
+        if self.training and input.numel() // self.num_features <= 1:
+            raise ValueError(f"{name}: expected more than 1 value per channel when training, got "
+                             f"input of shape {input.shape}")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data += 1
@@ -83,6 +92,7 @@ class BatchNorm2d(_BatchNorm):
         affine: learn weight (init 1) and bias (init 0).
         bias: with affine, False learns the weight only (keyword-only, as PyTorch 2.x).
         track_running_stats: keep running_mean/running_var/num_batches_tracked buffers.
+        device, dtype: None or 'cpu' (the only device); the parameter dtype (float32 default).
 
     Shape:
         input (N, C, H, W) -> output (N, C, H, W).
