@@ -166,6 +166,72 @@ def test_load_state_dict_casts_state_to_parameter_dtype():
 
 
 def test_repr_lists_groups():
-    text = repr(optim.SGD(_params(1), lr=0.1))
-    assert text.startswith("SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1")
-    assert text.endswith(")")
+    text = repr(optim.SGD([{"params": _params(1)}, {"params": _params(1), "lr": 0.5}], lr=0.1))
+    assert text.startswith("SGD (\nParameter Group 0\n    dampening: 0\n    differentiable: False"
+                           "\n    foreach: None\n    fused: None\n    lr: 0.1")
+    assert "    weight_decay: 0\n\nParameter Group 1\n" in text  # a blank line between groups
+    assert text.endswith("    weight_decay: 0\n)")
+
+
+def test_repr_and_group_layout_equal_torch():
+    torch = pytest.importorskip("torch")
+    for name, kwargs in (("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(amsgrad=True)),
+                         ("AdamW", {})):
+        ours = getattr(optim, name)([{"params": _params(1)}, {"params": _params(1), "lr": 0.5}],
+                                    **kwargs)
+        theirs = getattr(torch.optim, name)([{"params": [torch.nn.Parameter(torch.ones(1))]},
+                                             {"params": [torch.nn.Parameter(torch.ones(1))],
+                                              "lr": 0.5}], **kwargs)
+        assert repr(ours) == repr(theirs)
+        assert [list(g) for g in ours.state_dict()["param_groups"]] == \
+            [list(g) for g in theirs.state_dict()["param_groups"]]
+
+
+def test_named_parameters_keep_their_names_in_the_groups():
+    model = nn.Linear(2, 1)
+    opt = optim.SGD(model.named_parameters(), lr=0.1)
+    assert opt.param_groups[0]["param_names"] == ["weight", "bias"]
+    assert opt.param_groups[0]["params"] == [model.weight, model.bias]
+    assert opt.state_dict()["param_groups"][0]["param_names"] == ["weight", "bias"]
+    with pytest.raises(ValueError, match="with/without names"):
+        optim.SGD([("weight", model.weight), model.bias], lr=0.1)
+    with pytest.raises(ValueError, match="with/without names"):
+        opt.add_param_group({"params": [Parameter(np.ones(1))]})
+
+
+def test_kernel_choices_are_accepted_and_differentiable_refused():
+    opt = optim.Adam(_params(1), foreach=True, fused=False, capturable=True)
+    assert opt.param_groups[0]["foreach"] is True and opt.param_groups[0]["fused"] is False
+    with pytest.raises(ValueError, match="differentiable=True is not supported"):
+        optim.SGD(_params(1), lr=0.1, differentiable=True)
+
+
+def test_adam_with_decoupled_weight_decay_is_adamw():
+    a, b = _params(1), _params(1)
+    adam = optim.Adam(a, lr=0.1, weight_decay=0.5, decoupled_weight_decay=True)
+    adamw = optim.AdamW(b, lr=0.1, weight_decay=0.5)
+    assert adamw.param_groups[0]["decoupled_weight_decay"] is True
+    for _ in range(3):
+        _set_grads(a + b)
+        adam.step()
+        adamw.step()
+    np.testing.assert_array_equal(a[0].data, b[0].data)
+    # one step by hand: p = 1 * (1 - 0.1 * 0.5) = 0.95, then the Adam step of size lr = 0.1
+    c = _params(1)
+    opt = optim.Adam(c, lr=0.1, weight_decay=0.5, decoupled_weight_decay=True)
+    _set_grads(c)
+    opt.step()
+    np.testing.assert_allclose(c[0].data, 0.95 - 0.1, rtol=1e-6)
+
+
+def test_loading_an_older_state_dict_fills_new_group_keys_with_defaults():
+    p = Parameter(np.ones(2))
+    opt = optim.Adam([p], lr=0.1)
+    opt.load_state_dict({"state": {}, "param_groups": [
+        {"lr": 0.2, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0, "amsgrad": False,
+         "params": [0]}]})
+    group = opt.param_groups[0]
+    assert group["lr"] == 0.2 and group["maximize"] is False
+    assert group["decoupled_weight_decay"] is False
+    p.grad = tg.Tensor(np.ones(2))
+    opt.step()

@@ -27,18 +27,25 @@ class Adam(Optimizer):
         weight_decay: L2 penalty (Adam) or decoupled decay rate (AdamW).
         amsgrad: use the running maximum of v (Reddi et al., 2018).
         maximize: ascend instead of descend.
+        decoupled_weight_decay: True gives AdamW (Adam only; AdamW always decouples).
+        foreach, capturable, fused: PyTorch's choice of kernel; accepted and kept in the groups
+            (the math is the same), so its scripts and state dicts carry over.
+        differentiable: must stay False (no higher-order gradients here).
 
     Example:
         >>> from tinygrad_cnn import nn
         >>> opt = Adam(nn.Linear(3, 1).parameters(), lr=1e-3)
     """
 
-    decoupled_weight_decay = False
-
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False):
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused=None, decoupled_weight_decay: bool = False):
+        # PyTorch's keys, in its order, so state dicts have the same layout.
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, maximize=maximize)
+                        amsgrad=amsgrad, maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
     def _check_hyperparameters(self, group: dict) -> None:
@@ -65,7 +72,7 @@ class Adam(Optimizer):
             grad = -grad
         state["step"] = step = float(state["step"]) + 1
         if weight_decay != 0:
-            if self.decoupled_weight_decay:
+            if group["decoupled_weight_decay"]:
                 p.data *= 1 - lr * weight_decay
             else:
                 grad = grad + weight_decay * p.data
@@ -86,8 +93,9 @@ class AdamW(Adam):
     instead of adding weight_decay * p to the gradient. Same arguments as Adam; weight_decay
     defaults to 1e-2."""
 
-    decoupled_weight_decay = True
-
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach=None, capturable: bool = False, differentiable: bool = False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)

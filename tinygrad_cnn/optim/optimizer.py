@@ -16,8 +16,10 @@ class Optimizer:
     """Base class: subclasses define `_update(p, grad, group)` for one parameter.
 
     Args:
-        params: an iterable of Tensors, or of dicts {'params': [...], 'lr': ...} (parameter
-            groups: each may override any default, e.g. a smaller lr for a pretrained backbone).
+        params: an iterable of Tensors, of (name, Tensor) pairs such as
+            `model.named_parameters()` (the names are kept in the group's 'param_names'), or of
+            dicts {'params': [...], 'lr': ...} (parameter groups: each may override any default,
+            e.g. a smaller lr for a pretrained backbone).
         defaults: the hyper-parameters every group gets unless it sets its own.
 
     Attributes:
@@ -45,6 +47,9 @@ class Optimizer:
         """Raise ValueError for an invalid hyper-parameter (subclasses add their checks)."""
         if group.get("lr", 0.0) < 0.0:
             raise ValueError(f"Invalid learning rate: {group['lr']}")
+        if group.get("differentiable"):
+            raise ValueError(f"{type(self).__name__}: differentiable=True is not supported "
+                             f"(gradients are first-order only)")
 
     def add_param_group(self, param_group: dict) -> None:
         """Add a group (e.g. layers unfrozen during fine-tuning); missing settings take the defaults."""
@@ -57,6 +62,15 @@ class Optimizer:
                             "the ordering of tensors in sets will change between runs. Please use "
                             "a list instead.")
         group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        named = [p for p in group["params"] if isinstance(p, tuple)]
+        if named:  # from named_parameters(): (name, Tensor) pairs, as PyTorch accepts
+            if len(named) != len(group["params"]) or any(len(p) != 2 for p in named):
+                raise ValueError("all optimizer params should be with/without names. Some param "
+                                 "names are missing")
+            group["param_names"] = [name for name, _ in named]
+            group["params"] = [p for _, p in named]
+        if self.param_groups and ("param_names" in group) != ("param_names" in self.param_groups[0]):
+            raise ValueError("all optimizer param groups should be with/without names.")
         for p in group["params"]:
             if not isinstance(p, Tensor):
                 raise TypeError("optimizer can only optimize Tensors, but one of the params is "
@@ -138,15 +152,18 @@ class Optimizer:
         for saved, group in zip(saved_groups, self.param_groups):
             new = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
             new["params"] = group["params"]
+            for name, default in self.defaults.items():  # a key newer than the checkpoint
+                new.setdefault(name, default)
             groups.append(new)
         self.state, self.param_groups = state, groups
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
+        """PyTorch's layout: each group after a newline, its settings sorted by name."""
+        text = f"{type(self).__name__} ("
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
-        return "\n".join(lines) + "\n)"
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
+        return text + ")"
 
 
 def _cast_state(name: str, value, p: Tensor):

@@ -23,6 +23,9 @@ class SGD(Optimizer):
         weight_decay: L2 penalty coefficient.
         nesterov: Nesterov momentum (needs momentum > 0 and dampening == 0).
         maximize: ascend instead of descend.
+        foreach, fused: PyTorch's choice of kernel; accepted and kept in the groups (the math is
+            the same), so its scripts and state dicts carry over.
+        differentiable: must stay False (no higher-order gradients here).
 
     Example:
         >>> from tinygrad_cnn import nn
@@ -31,9 +34,12 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False):
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach=None, differentiable: bool = False, fused=None):
+        # PyTorch's keys, in its order, so state dicts have the same layout.
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov, maximize=maximize)
+                        nesterov=nesterov, maximize=maximize, foreach=foreach,
+                        differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
     def _check_hyperparameters(self, group: dict) -> None:
