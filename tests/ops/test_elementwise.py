@@ -147,6 +147,13 @@ def test_where_routes_each_gradient_to_the_chosen_side():
     np.testing.assert_array_equal(b.grad.data, [2.0])  # broadcast side: the sum of its picks
 
 
+def test_where_gives_the_unchosen_side_an_exact_zero_even_for_inf_or_nan_gradients():
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    tg.where(tg.tensor([True, False]), a, b).backward(tg.Tensor(np.array([np.inf, np.nan])))
+    np.testing.assert_array_equal(a.grad.data, [np.inf, 0.0])   # not inf * 0 = nan
+    np.testing.assert_array_equal(b.grad.data, [0.0, np.nan])
+
+
 def test_maximum_and_minimum_split_the_gradient_on_ties():
     a, b = leaf([1.0, 2.0, 3.0]), leaf([3.0, 2.0, 1.0])
     (tg.maximum(a, b) + 10 * tg.minimum(a, b)).sum().backward()

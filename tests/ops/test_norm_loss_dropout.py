@@ -1,5 +1,6 @@
 """batch_norm, log_softmax, nll_loss and dropout: gradient checks and the semantics that pin them."""
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,6 +60,15 @@ def test_cross_entropy_gradient_matches_finite_differences(seed, reduction, weig
     weight = tg.Tensor(rng.uniform(0.5, 2, 5)) if weighted else None
     check_gradients(lambda t: F.cross_entropy(t, target, weight, reduction=reduction,
                                               label_smoothing=0.1), (logits,), ops.NLLLoss)
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+def test_cross_entropy_with_every_target_ignored_is_nan_with_zero_gradient(label_smoothing):
+    logits = leaf(uniform((3, 4), 0))
+    loss = F.cross_entropy(logits, tg.tensor([-100, -100, -100]), label_smoothing=label_smoothing)
+    assert np.isnan(loss.item())          # 0 / 0, as PyTorch
+    loss.backward()
+    np.testing.assert_array_equal(logits.grad.numpy(), np.zeros((3, 4)))  # ignored: exactly 0
 
 
 def test_cross_entropy_of_uniform_logits_is_log_of_the_class_count():

@@ -220,6 +220,20 @@ def test_cross_entropy(name, kwargs):
                 lambda x: call(TF.cross_entropy, torch.tensor, x), (4, 5))
 
 
+@pytest.mark.parametrize("kwargs", [{}, {"label_smoothing": 0.2}, {"reduction": "sum"},
+                                    {"weight": np.array([0.5, 1.0, 2.0, 0.1, 3.0])}])
+def test_cross_entropy_with_every_target_ignored(kwargs):
+    target = np.array([-100, -100, -100, -100])
+
+    def call(fn, make, x):
+        args = {k: (make(v) if isinstance(v, np.ndarray) else v) for k, v in kwargs.items()}
+        return fn(x, make(target), **args)
+    y, y_torch, ours, theirs = both(lambda x: call(F.cross_entropy, t64, x),
+                                    lambda x: call(TF.cross_entropy, torch.tensor, x), (4, 5))
+    np.testing.assert_array_equal(y.numpy(), y_torch.detach().numpy())       # nan (mean) or 0
+    np.testing.assert_array_equal(ours[0].grad.numpy(), theirs[0].grad.numpy())
+
+
 def test_cross_entropy_spatial_and_probability_targets():
     spatial = np.random.default_rng(2).integers(0, 5, (2, 3, 3))
     assert_same(lambda x: F.cross_entropy(x, t64(spatial)),

@@ -184,6 +184,8 @@ class Where(Function):
     @staticmethod
     def backward(ctx, dy):
         condition, = ctx.saved_arrays
-        da = dy * condition if ctx.needs_input_grad[0] else None
-        db = dy * ~condition if ctx.needs_input_grad[1] else None
+        # a select, not dy * mask: an inf or nan in dy must not turn the unselected side's
+        # zero into nan (as PyTorch's where backward)
+        da = np.where(condition, dy, 0).astype(dy.dtype) if ctx.needs_input_grad[0] else None
+        db = np.where(condition, 0, dy).astype(dy.dtype) if ctx.needs_input_grad[1] else None
         return da, db

@@ -29,10 +29,10 @@ class NLLLoss(Function):
     logp: (N, C) or (N, C, d1, ...) log-probabilities;  target: (N,) or (N, d1, ...) integers.
     loss_k = -weight[t_k] * logp[k, t_k] for every sample position k whose t_k != ignore_index
     (ignored positions contribute 0).  reduction: 'none' -> the loss_k;  'sum' -> their sum;
-    'mean' -> their sum / (sum of weight[t_k] over non-ignored k).
+    'mean' -> their sum / (sum of weight[t_k] over non-ignored k), nan when that is 0.
 
     Backward: dlogp[k, t_k] = -weight[t_k] * dloss_k (divided by the same total for 'mean');
-    every other entry is 0.
+    every other entry, and every ignored position, is 0.
     """
 
     @staticmethod
@@ -43,21 +43,26 @@ class NLLLoss(Function):
         w = weight[safe_target] if weight is not None else np.ones_like(picked)
         w = np.where(keep, w, 0).astype(logp.dtype)                     # (N, d1, ...)
         losses = -w * picked
-        ctx.save_for_backward(w, safe_target)
+        ctx.save_for_backward(w, safe_target, keep)
         ctx.logp_shape, ctx.logp_dtype, ctx.reduction = logp.shape, logp.dtype, reduction
         if reduction == "none":
             return losses
         if reduction == "sum":
             return np.asarray(losses.sum())
         ctx.total_weight = w.sum()
-        return np.asarray(losses.sum() / ctx.total_weight)              # nan if all ignored, as torch
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 = nan if all ignored, as torch
+            return np.asarray(losses.sum() / ctx.total_weight)
 
     @staticmethod
     def backward(ctx, dy):
-        w, safe_target = ctx.saved_arrays
+        w, safe_target, keep = ctx.saved_arrays
         per_position = -w * dy                                          # dy broadcasts when reduced
         if ctx.reduction == "mean":
-            per_position = per_position / ctx.total_weight
+            with np.errstate(invalid="ignore", divide="ignore"):
+                per_position = per_position / ctx.total_weight
+            # ignored positions get exactly 0, even when the total weight is 0 (as PyTorch,
+            # which skips them); kept positions of zero total weight get 0/0 = nan, as there
+            per_position = np.where(keep, per_position, 0)
         dlogp = np.zeros(ctx.logp_shape, dtype=ctx.logp_dtype)
         np.put_along_axis(dlogp, np.expand_dims(safe_target, 1),
                           np.expand_dims(per_position, 1).astype(ctx.logp_dtype), axis=1)

@@ -5,6 +5,7 @@ import numpy as np
 
 from ... import ops
 from ...creation import stack, zeros_like
+from ...functions import where
 from ...tensor import Tensor
 from ._checks import check_reduction, check_tensor, reduce
 
@@ -71,10 +72,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     w_shape[class_axis] = C
     weighted = logp * weight.reshape(*w_shape) if weight is not None else logp
     keep = target.data != ignore_index
-    smooth = -(weighted.sum(dim=class_axis)) * Tensor(keep.astype(input.dtype))
+    # a select, not a product with the 0/1 mask: ignored positions must get a zero gradient
+    # even when the mean below divides by a total weight of 0 (nan * 0 would be nan)
+    smooth = where(Tensor(keep), -(weighted.sum(dim=class_axis)), 0.0)
     if reduction == "mean":
         denominator = weight.data[target.data[keep]].sum() if weight is not None else keep.sum()
-        smooth = smooth.sum() / float(denominator)
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 = nan, as PyTorch
+            smooth = smooth.sum() / float(denominator)
     elif reduction == "sum":
         smooth = smooth.sum()
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / C)
