@@ -1,5 +1,6 @@
-"""Learning-rate schedules: closed-form values by hand, equality with torch's (recursive) ones,
-ReduceLROnPlateau's patience / threshold / cooldown / min_lr, and state dicts."""
+"""Learning-rate schedules: values by hand, chaining (two schedulers, a hand-set lr), equality with
+torch's to the last bit, ReduceLROnPlateau's patience / threshold / cooldown / min_lr, and state
+dicts."""
 import math
 
 import pytest
@@ -61,6 +62,7 @@ def test_bad_arguments():
         lr_scheduler.StepLR(_sgd(), step_size=0)
     with pytest.raises(ValueError, match="T_max"):
         lr_scheduler.CosineAnnealingLR(_sgd(), T_max=0)
+    assert lr_scheduler.CosineAnnealingLR(_sgd(), T_max=2.5).T_max == 2.5  # a number, as torch
     with pytest.raises(ValueError, match="Factor should be < 1.0"):
         lr_scheduler.ReduceLROnPlateau(_sgd(), factor=1.0)
     with pytest.raises(ValueError, match="mode avg is unknown"):
@@ -108,9 +110,58 @@ def test_schedules_equal_torch(make):
                             for lr in (0.1, 0.05)], lr=0.1)
     ours, theirs = make(lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
     for _ in range(25):  # beyond T_max too: the cosine goes back up
-        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12, abs=1e-15)
+        assert ours.get_last_lr() == theirs.get_last_lr()  # the same recursion: bit for bit
         opt.step(), topt.step()
         ours.step(), theirs.step()
+
+
+def test_chained_schedulers_and_a_hand_set_lr_compose():
+    opt = _sgd(1.0)
+    step, expo = lr_scheduler.StepLR(opt, step_size=2, gamma=0.5), lr_scheduler.ExponentialLR(opt, 0.1)
+    lrs = []
+    for _ in range(3):
+        opt.step(), step.step(), expo.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    # epoch 1: *0.1; epoch 2: *0.5 (StepLR) and *0.1; epoch 3: *0.1
+    assert lrs == pytest.approx([0.1, 0.005, 0.0005], rel=1e-12)
+    opt.param_groups[0]["lr"] = 2.0      # set by hand: the next steps continue from it
+    opt.step(), step.step()
+    assert opt.param_groups[0]["lr"] == 1.0  # epoch 4: 2.0 * 0.5
+
+
+def test_step_with_epoch_uses_the_closed_form():
+    sched = lr_scheduler.MultiStepLR(_sgd(1.0), milestones=[2, 2, 4], gamma=0.5)
+    with pytest.warns(UserWarning, match="deprecated"):
+        sched.step(3)
+    assert sched.get_last_lr() == [0.25]   # two milestones at 2: gamma squared
+    with pytest.warns(UserWarning, match="deprecated"):
+        sched.step(4)
+    assert sched.get_last_lr() == [0.125]
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, opt: lib.StepLR(opt, step_size=3),
+    lambda lib, opt: lib.MultiStepLR(opt, milestones=[2, 5, 5]),
+    lambda lib, opt: lib.ExponentialLR(opt, gamma=0.9),
+    lambda lib, opt: lib.CosineAnnealingLR(opt, T_max=4.5, eta_min=0.01),
+])
+def test_chaining_resuming_and_epoch_steps_equal_torch(make):
+    torch = pytest.importorskip("torch")
+    opt = _sgd(0.1)
+    topt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)
+    for o in (opt, topt):
+        o.param_groups[0]["initial_lr"] = 0.2
+    ours, theirs = make(lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
+    ours2, theirs2 = lr_scheduler.ExponentialLR(opt, 0.8), torch.optim.lr_scheduler.ExponentialLR(topt, 0.8)
+    with pytest.warns(UserWarning):
+        for epoch in range(14):
+            opt.step(), topt.step()
+            if epoch == 6:
+                ours.step(9), theirs.step(9)
+            else:
+                ours.step(), theirs.step()
+            ours2.step(), theirs2.step()
+            assert opt.param_groups[0]["lr"] == topt.param_groups[0]["lr"]
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -2,19 +2,23 @@
 call `scheduler.step()` once per epoch after `optimizer.step()` (ReduceLROnPlateau:
 `scheduler.step(val_loss)`). Each schedule writes `group['lr']` of every parameter group.
 
-NOTE: the epoch-based schedules use their closed form, lr(epoch) from the initial lr. PyTorch's
-recursive form gives the same values (the tests check this against torch) unless group['lr'] is
-changed by hand between steps, which a closed form overrides.
+Like PyTorch's, StepLR, MultiStepLR, ExponentialLR and CosineAnnealingLR are chainable: each
+step() changes the lr the groups hold now (e.g. multiplies it by gamma) rather than recomputing it
+from the initial lr, so two schedulers on one optimizer compose, a hand-set lr is respected, and
+the values are PyTorch's to the last bit. `step(epoch)` (deprecated) uses the closed form instead.
 """
 import math
 import warnings
 from bisect import bisect_right
+from collections import Counter
 
 from .optimizer import Optimizer
 
 
 class LRScheduler:
-    """Base class. Subclasses define `get_lr()`: the lr of each group at `self.last_epoch`.
+    """Base class. Subclasses define `get_lr()`: the lr of each group at `self.last_epoch`,
+    computed from the groups' current lr (chainable) or from `base_lrs`; `_closed_form_lr()`, if
+    defined, is used by the deprecated `step(epoch)`.
 
     Args:
         optimizer: the optimizer whose learning rates are set.
@@ -35,7 +39,9 @@ class LRScheduler:
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._step_count = 0
+        self._is_initial = True  # the constructor's step must not move a resumed lr further
         self.step()  # sets the lr of epoch last_epoch + 1 (the initial lr for a fresh start)
+        self._is_initial = False
 
     def get_lr(self) -> list:
         """The learning rates for epoch `last_epoch`, one per parameter group (each scheduler's rule)."""
@@ -53,7 +59,9 @@ class LRScheduler:
             warnings.warn("The epoch parameter in `scheduler.step()` is deprecated, as in PyTorch",
                           UserWarning, stacklevel=2)
             self.last_epoch = epoch
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        closed_form = getattr(self, "_closed_form_lr", None)
+        lrs = closed_form() if epoch is not None and closed_form else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -64,9 +72,13 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict) -> None:
         self.__dict__.update(state_dict)
 
+    def _current_lrs(self) -> list:
+        return [group["lr"] for group in self.optimizer.param_groups]
+
 
 class StepLR(LRScheduler):
-    """lr = initial_lr * gamma ** (epoch // step_size): divide by 1/gamma every step_size epochs.
+    """Multiply lr by gamma every step_size epochs: lr = initial_lr * gamma ** (epoch // step_size)
+    when nothing else changes it.
 
     Example:
         >>> from tinygrad_cnn import nn, optim
@@ -85,49 +97,87 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list:
+        if self.last_epoch == 0 or self.last_epoch % self.step_size:
+            return self._current_lrs()
+        return [lr * self.gamma for lr in self._current_lrs()]
+
+    def _closed_form_lr(self) -> list:
         return [base_lr * self.gamma ** (self.last_epoch // self.step_size)
                 for base_lr in self.base_lrs]
 
 
 class MultiStepLR(LRScheduler):
-    """lr = initial_lr * gamma ** (number of milestones <= epoch).
+    """Multiply lr by gamma at each milestone: lr = initial_lr * gamma ** (number of milestones
+    <= epoch) when nothing else changes it.
 
     Args:
-        milestones: epoch indices at which lr is multiplied by gamma (kept sorted).
+        milestones: epoch indices at which lr is multiplied by gamma (a milestone listed twice
+            multiplies by gamma twice); kept as a Counter epoch -> count, as PyTorch.
     """
 
     def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
-        self.milestones = sorted(int(m) for m in milestones)
+        self.milestones = Counter(int(m) for m in milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list:
-        return [base_lr * self.gamma ** bisect_right(self.milestones, self.last_epoch)
+        times = self.milestones.get(self.last_epoch, 0)
+        if not times:
+            return self._current_lrs()
+        return [lr * self.gamma ** times for lr in self._current_lrs()]
+
+    def _closed_form_lr(self) -> list:
+        passed = sorted(m for m, count in self.milestones.items() for _ in range(count))
+        return [base_lr * self.gamma ** bisect_right(passed, self.last_epoch)
                 for base_lr in self.base_lrs]
 
 
 class ExponentialLR(LRScheduler):
-    """lr = initial_lr * gamma ** epoch."""
+    """Multiply lr by gamma every epoch: lr = initial_lr * gamma ** epoch when nothing else
+    changes it."""
 
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list:
+        if self._is_initial:
+            return self._current_lrs()
+        return [lr * self.gamma for lr in self._current_lrs()]
+
+    def _closed_form_lr(self) -> list:
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
     """lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2
-    (Loshchilov & Hutter, 2017, without restarts): from initial_lr down to eta_min at T_max."""
+    (Loshchilov & Hutter, 2017, without restarts): from initial_lr down to eta_min at T_max, and
+    back up over the next T_max epochs if training goes on.
+
+    Each step scales the current distance to eta_min by the ratio of consecutive cosine terms,
+    (1 + cos(pi*t/T_max)) / (1 + cos(pi*(t-1)/T_max)), as PyTorch does; at t = T_max + 1 (+ every
+    2*T_max), where that ratio is 0/0, the step adds the first rise instead.
+    """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
-        if isinstance(T_max, bool) or not isinstance(T_max, int) or T_max < 1:
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive int, got {T_max!r}")
+        if isinstance(T_max, bool) or not isinstance(T_max, (int, float)) or not T_max > 0:
+            raise ValueError(f"CosineAnnealingLR: T_max must be a positive number, got {T_max!r}")
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list:
+        t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
+        if self._is_initial:
+            return self._current_lrs()
+        if self._step_count == 1 and t > 0:  # resumed: nothing to chain from yet
+            return self._closed_form_lr()
+        if (t - 1 - T) % (2 * T) == 0:
+            return [lr + (base_lr - eta_min) * (1 - math.cos(math.pi / T)) / 2
+                    for lr, base_lr in zip(self._current_lrs(), self.base_lrs)]
+        ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
+        return [ratio * (lr - eta_min) + eta_min for lr in self._current_lrs()]
+
+    def _closed_form_lr(self) -> list:
         return [self.eta_min + (base_lr - self.eta_min)
                 * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base_lr in self.base_lrs]
