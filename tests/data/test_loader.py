@@ -129,9 +129,15 @@ def test_tensor_dataset_validates_and_returns_items():
 
 def test_dataloader_validates_arguments():
     ds = TensorDataset(*make(4))
-    for bad in (0, -1, 1.5, None, True):
-        with pytest.raises(ValueError, match="batch_size"):
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="batch_size should be a positive integer value"):
             DataLoader(ds, batch_size=bad)
+    with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+        DataLoader(ds, shuffle=True, sampler=[0, 1])
+    with pytest.raises(ValueError, match="batch_sampler option is mutually exclusive"):
+        DataLoader(ds, batch_size=2, batch_sampler=[[0, 1]])
+    with pytest.raises(ValueError, match="batch_size=None option disables auto-batching"):
+        DataLoader(ds, batch_size=None, drop_last=True)
     with pytest.raises(ValueError, match="not both"):
         DataLoader(ds, seed=0, generator=np.random.default_rng(0))
     assert len(list(DataLoader(ds, batch_size=2, num_workers=2, pin_memory=True))) == 2
@@ -166,3 +172,48 @@ def test_stratified_split_keeps_class_shares():
     assert sorted(np.concatenate([train, test]).tolist()) == list(range(100))
     again = stratified_split(labels, 0.2, seed=0)
     np.testing.assert_array_equal(again[1], test)
+
+
+def test_sampler_and_batch_sampler_choose_the_indices():
+    x, y = make(5)
+    ds = TensorDataset(x, y)
+    loader = DataLoader(ds, batch_size=2, sampler=[4, 0, 3, 1, 2])
+    assert first_ids(loader) == [[4, 0], [3, 1], [2]] and len(loader) == 3
+    assert first_ids(DataLoader(ds, batch_size=2, sampler=range(4, -1, -1), drop_last=True)) == \
+        [[4, 3], [2, 1]]
+    by_batch = DataLoader(ListDataset(x, y), batch_sampler=[[0, 1, 2], [4]])
+    assert first_ids(by_batch) == [[0, 1, 2], [4]] and len(by_batch) == 2
+    assert by_batch.batch_size is None
+
+
+def test_batch_size_none_yields_single_samples():
+    x, y = make(3)
+    loader = DataLoader(TensorDataset(x, y), batch_size=None)
+    samples = list(loader)
+    assert len(loader) == len(samples) == 3
+    xi, yi = samples[1]
+    assert isinstance(xi, Tensor) and xi.shape == (1, 2, 2) and int(yi.item()) == y[1]
+    assert list(DataLoader([1, 2], batch_size=None)) == [1, 2]  # numbers stay numbers
+
+
+def test_positional_arguments_follow_torch():
+    # (dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory,
+    #  drop_last): the ninth is drop_last, as in torch.utils.data.DataLoader
+    loader = DataLoader(list(range(5)), 2, False, None, None, 0, None, False, True)
+    assert [b.numpy().tolist() for b in loader] == [[0, 1], [2, 3]]
+
+
+def test_loader_equals_torch():
+    torch = pytest.importorskip("torch")
+    from torch.utils.data import DataLoader as TorchLoader, TensorDataset as TorchTensorDataset
+    x, y = make(10)
+    ys = y.astype(np.int64)
+    for kwargs in (dict(batch_size=3), dict(batch_size=4, drop_last=True),
+                   dict(batch_size=3, sampler=[9, 1, 8, 2, 7]), dict(batch_sampler=[[3, 1], [0]]),
+                   dict(batch_size=None)):
+        ours = list(DataLoader(TensorDataset(x, ys), **kwargs))
+        theirs = list(TorchLoader(TorchTensorDataset(torch.tensor(x), torch.tensor(ys)), **kwargs))
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            for fa, fb in zip(a, b):
+                np.testing.assert_array_equal(fa.numpy(), fb.numpy())

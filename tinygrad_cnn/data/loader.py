@@ -1,6 +1,7 @@
 """DataLoader: batches of Tensors from a dataset, in order or freshly shuffled each epoch.
 
-Follows `torch.utils.data.DataLoader` (single process). Two ways to build a batch:
+Follows `torch.utils.data.DataLoader` (single process, samplers included). Two ways to build a
+batch:
 - fast path: the dataset has `get_batch(indices)` (TensorDataset, Subset of one) and no
   `collate_fn` was given: one numpy fancy-index per field, no Python loop over samples;
 - general path: `collate_fn([dataset[i] for i in indices])`, `default_collate` by default.
@@ -57,23 +58,41 @@ def default_collate(batch):
                     "pass collate_fn to handle them")
 
 
+def default_convert(sample):
+    """One unbatched sample with its arrays made Tensors (PyTorch's `default_convert`, used when
+    batch_size=None): tuples and lists become lists, dicts stay dicts, numbers stay numbers."""
+    if isinstance(sample, Mapping):
+        return {key: default_convert(value) for key, value in sample.items()}
+    if isinstance(sample, (tuple, list)):
+        return [default_convert(value) for value in sample]
+    if isinstance(sample, (np.ndarray, np.generic)) and sample.dtype.kind in "biuf":
+        return Tensor(np.asarray(sample))
+    return sample
+
+
 class DataLoader:
-    """Iterate over a dataset in batches of Tensors.
+    """Iterate over a dataset in batches of Tensors, with PyTorch's arguments in PyTorch's order.
 
     Args:
         dataset: indexable with a length (`__getitem__`, `__len__`).
-        batch_size: samples per batch (the last may be smaller unless `drop_last`).
+        batch_size: samples per batch (the last may be smaller unless `drop_last`); None turns
+            batching off: each sample comes out alone, its arrays made Tensors (and passed to
+            `collate_fn` if given).
         shuffle: draw a fresh random order at the start of every epoch (every `iter`).
-        drop_last: drop the last batch when it is smaller than `batch_size`.
+        sampler: an iterable of sample indices, iterated afresh every epoch (replaces `shuffle`).
+        batch_sampler: an iterable of lists of indices, one list per batch (replaces
+            batch_size, shuffle, sampler and drop_last).
+        num_workers, pin_memory, timeout, worker_init_fn, multiprocessing_context,
+        prefetch_factor, persistent_workers, pin_memory_device, in_order: accepted so PyTorch
+            scripts run unchanged; loading always happens in the calling process.
         collate_fn: turns a list of samples into a batch; `default_collate` when None.
+        drop_last: drop the last batch when it is smaller than `batch_size`.
         generator: np.random.Generator (or int seed) for shuffling.
-        seed: int; shorthand for `generator=np.random.default_rng(seed)`, created once so that
-            epochs differ from each other but a run repeats. With neither, shuffling draws
-            from the library's global generator (`tinygrad_cnn.manual_seed`), as PyTorch does.
+        seed: int (keyword; beyond PyTorch); shorthand for `generator=np.random.default_rng(seed)`,
+            created once so that epochs differ from each other but a run repeats. With neither,
+            shuffling draws from the library's global generator (`tinygrad_cnn.manual_seed`).
             Epoch k visits the samples in the order of the k-th `permutation(N)` drawn from the
             generator, so another framework can replay the same batches.
-        num_workers, pin_memory: accepted so PyTorch scripts run unchanged; loading always
-            happens in the calling process and nothing is pinned.
 
     Shape:
         Each batch is what `collate_fn` returns; with the default, a list with one Tensor per
@@ -84,19 +103,35 @@ class DataLoader:
         >>> for xb, yb in loader: ...
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=None,
-                 generator=None, seed=None, num_workers=0, pin_memory=False):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-                or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True, seed=None):
+        if batch_size is not None and (isinstance(batch_size, bool)
+                                       or not isinstance(batch_size, (int, np.integer))
+                                       or batch_size < 1):
+            raise ValueError(f"DataLoader: batch_size should be a positive integer value, but got "
+                             f"batch_size={batch_size!r}")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
+                                          or drop_last):
+            raise ValueError("DataLoader: batch_sampler option is mutually exclusive with "
+                             "batch_size, shuffle, sampler, and drop_last")
+        if batch_size is None and drop_last:
+            raise ValueError("DataLoader: batch_size=None option disables auto-batching and is "
+                             "mutually exclusive with drop_last")
         if generator is not None and seed is not None:
             raise ValueError("DataLoader: pass generator or seed, not both")
         if not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__"):
             raise TypeError("DataLoader: dataset must define __getitem__ and __len__, "
                             f"got {type(dataset).__name__}")
         self.dataset = dataset
-        self.batch_size = int(batch_size)
+        self.batch_size = None if batch_sampler is not None or batch_size is None \
+            else int(batch_size)  # as PyTorch: None when a batch_sampler decides
         self.shuffle = bool(shuffle)
+        self.sampler, self.batch_sampler = sampler, batch_sampler
         self.drop_last = bool(drop_last)
         self.collate_fn = collate_fn
         self.num_workers = num_workers
@@ -108,23 +143,44 @@ class DataLoader:
         self.generator = generator
 
     def __len__(self):
-        n = len(self.dataset)
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def _order(self):
-        """Sample indices for one epoch: 0..N-1, or a fresh permutation when shuffling."""
+        """Sample indices for one epoch: the sampler's, 0..N-1, or a fresh permutation."""
+        if self.sampler is not None:
+            return np.asarray(list(self.sampler), dtype=np.int64)
         n = len(self.dataset)
         if not self.shuffle:
             return np.arange(n)
         rng = self.generator if self.generator is not None else get_rng()
         return rng.permutation(n)
 
-    def __iter__(self):
+    def _index_batches(self):
+        """The index list of each batch of one epoch."""
+        if self.batch_sampler is not None:
+            for indices in self.batch_sampler:
+                yield np.asarray(list(indices), dtype=np.int64)
+            return
         order = self._order()                                   # (N,)
+        size = 1 if self.batch_size is None else self.batch_size
+        count = len(order) // size if self.drop_last else math.ceil(len(order) / size)
+        for b in range(count):
+            yield order[b * size:(b + 1) * size]                # (B,)
+
+    def __iter__(self):
+        if self.batch_size is None and self.batch_sampler is None:  # no batching: one sample
+            convert = self.collate_fn or default_convert
+            for (i,) in self._index_batches():
+                yield convert(self.dataset[int(i)])
+            return
         fast = self.collate_fn is None and hasattr(self.dataset, "get_batch")
         collate = self.collate_fn or default_collate
-        for b in range(len(self)):
-            indices = order[b * self.batch_size:(b + 1) * self.batch_size]   # (B,)
+        for indices in self._index_batches():
             if fast:
                 fields = self.dataset.get_batch(indices)
                 yield [_to_tensor(np.asarray(f)) for f in fields]
