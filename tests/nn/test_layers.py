@@ -334,3 +334,17 @@ def test_upsample_nearest_exact_and_recompute_scale_factor():
                                   [0, 0, 1, 2, 2, 3, 4, 4])
     # recomputed: floor(i * 5 / 8) = 0 0 1 1 2 3 3 4 (the same here); the flag is kept
     assert nn.Upsample(scale_factor=1.6, recompute_scale_factor=True).recompute_scale_factor
+
+
+def test_loss_layers_take_pytorchs_positional_order_and_legacy_flags():
+    x, y = tg.tensor([1.0, 3.0]), tg.tensor([0.0, 0.0])
+    assert nn.MSELoss(None, None, "sum")(x, y).item() == 10.0        # reduction is 3rd, as torch
+    with pytest.warns(UserWarning, match="size_average and reduce"):
+        assert nn.MSELoss(size_average=False)(x, y).item() == 10.0   # legacy: sum
+    with pytest.warns(UserWarning):
+        assert nn.L1Loss(reduce=False)(x, y).numpy().tolist() == [1.0, 3.0]  # legacy: none
+    with pytest.warns(UserWarning):
+        assert nn.MSELoss(size_average=True, reduce=True).reduction == "mean"
+    ce = nn.CrossEntropyLoss(None, None, 1)                            # ignore_index is 3rd
+    assert ce.ignore_index == 1 and ce.reduction == "mean"
+    assert nn.BCEWithLogitsLoss(None, None, None, "sum").reduction == "sum"

@@ -1,5 +1,7 @@
 """Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss. Each stores its options
 and calls one F function (ops/loss.py holds the stable log-softmax and NLL math)."""
+import warnings
+
 import numpy as np
 
 from ...tensor import Tensor
@@ -10,9 +12,24 @@ from ._args import check_choice, check_float, check_int
 _REDUCTIONS = ("none", "mean", "sum")
 
 
+def _legacy_reduction(size_average, reduce) -> str:
+    """PyTorch's mapping of its deprecated flags: reduce=False keeps every element ('none'),
+    otherwise size_average=False sums ('sum'), and both unset (or True) average ('mean')."""
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
+
+
 class _Loss(Module):
-    def __init__(self, reduction: str = "mean"):
+    """Arguments in PyTorch's order, including its deprecated size_average / reduce flags, which
+    (when given) override `reduction` with a warning, as in PyTorch."""
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
         super().__init__()
+        if size_average is not None or reduce is not None:
+            warnings.warn("size_average and reduce args will be deprecated, please use "
+                          "reduction instead (as in PyTorch)", UserWarning, stacklevel=3)
+            reduction = _legacy_reduction(size_average, reduce)
         self.reduction = check_choice(type(self).__name__, "reduction", reduction, _REDUCTIONS)
 
     def _weight_buffer(self, name: str, value) -> None:
@@ -31,6 +48,7 @@ class CrossEntropyLoss(_Loss):
 
     Args:
         weight: per-class weights (C,), or None for 1.
+        size_average, reduce: PyTorch's deprecated flags (see _Loss); use reduction.
         ignore_index: target value that contributes nothing (and is not counted in the mean).
         reduction: 'none' | 'mean' | 'sum'.
         label_smoothing: eps in [0, 1].
@@ -45,9 +63,9 @@ class CrossEntropyLoss(_Loss):
         1.3863
     """
 
-    def __init__(self, weight=None, *, ignore_index: int = -100, reduction: str = "mean",
-                 label_smoothing: float = 0.0):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean", label_smoothing: float = 0.0):
+        super().__init__(size_average, reduce, reduction)
         self.ignore_index = check_int("CrossEntropyLoss", "ignore_index", ignore_index,
                                       minimum=-(2 ** 63))
         self.label_smoothing = check_float("CrossEntropyLoss", "label_smoothing", label_smoothing,
@@ -69,8 +87,9 @@ class NLLLoss(_Loss):
         input (N, C) or (N, C, *) log-probabilities, target (N) or (N, *) -> as CrossEntropyLoss.
     """
 
-    def __init__(self, weight=None, *, ignore_index: int = -100, reduction: str = "mean"):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
         self.ignore_index = check_int("NLLLoss", "ignore_index", ignore_index, minimum=-(2 ** 63))
         self._weight_buffer("weight", weight)
 
@@ -86,8 +105,8 @@ class MSELoss(_Loss):
         input (*), target (*) of the same shape -> scalar, or (*) for reduction='none'.
     """
 
-    def __init__(self, *, reduction: str = "mean"):
-        super().__init__(reduction)
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
@@ -100,8 +119,8 @@ class L1Loss(_Loss):
         input (*), target (*) of the same shape -> scalar, or (*) for reduction='none'.
     """
 
-    def __init__(self, *, reduction: str = "mean"):
-        super().__init__(reduction)
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
@@ -119,8 +138,8 @@ class BCELoss(_Loss):
         input (*) in [0, 1], target (*) of the same shape -> scalar, or (*) for 'none'.
     """
 
-    def __init__(self, weight=None, *, reduction: str = "mean"):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
         self._weight_buffer("weight", weight)
 
     def forward(self, input, target):
@@ -141,8 +160,9 @@ class BCEWithLogitsLoss(_Loss):
         input (*), target (*) of the same shape, values in [0, 1] -> scalar, or (*) for 'none'.
     """
 
-    def __init__(self, weight=None, *, reduction: str = "mean", pos_weight=None):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean",
+                 pos_weight=None):
+        super().__init__(size_average, reduce, reduction)
         self._weight_buffer("weight", weight)
         self._weight_buffer("pos_weight", pos_weight)
 
