@@ -70,6 +70,22 @@ def test_local_response_norm_gradient(seed, size):
     check_gradients(lambda t: F.local_response_norm(t, size, alpha=0.5, beta=0.75, k=1.0), (x,), ops.AvgPool2d)
 
 
+def test_local_response_norm_reads_a_3d_input_as_n_c_l():
+    x = tg.tensor(np.array([[[1.0, 2.0], [3.0, 4.0]]]))              # (N=1, C=2, L=2)
+    # size 2: channel c averages the squares of channels c-1 and c (zero beyond the edge)
+    y = F.local_response_norm(x, 2, alpha=1.0, beta=1.0, k=1.0).numpy()
+    expected = [[1 / (1 + 1 / 2), 2 / (1 + 4 / 2)], [3 / (1 + 10 / 2), 4 / (1 + 20 / 2)]]
+    np.testing.assert_allclose(y[0], expected)
+
+
+def test_batch_norm_takes_a_bias_without_a_weight():
+    x, bias = tg.tensor(np.array([[1.0, 2.0], [3.0, 6.0]])), leaf([10.0, -1.0])
+    y = F.batch_norm(x, None, None, None, bias, training=True, eps=0.0)
+    np.testing.assert_allclose(y.numpy(), [[9.0, -2.0], [11.0, 0.0]])
+    y.sum().backward()
+    np.testing.assert_array_equal(bias.grad.numpy(), [2.0, 2.0])
+
+
 @gradchecks(F.l1_loss)
 @given(SEEDS, st.sampled_from(["mean", "sum", "none"]))
 def test_l1_loss_gradient(seed, reduction):

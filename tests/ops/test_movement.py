@@ -66,6 +66,27 @@ def test_pad_gradcheck(x, data):
     np.testing.assert_array_equal(y, np.pad(x, widths, constant_values=value))
 
 
+def test_pad_modes_read_the_input_as_pytorch_does():
+    x = tg.tensor(np.arange(4.0).reshape(1, 1, 4))
+    expected = {"reflect": [2, 1, 0, 1, 2, 3, 2], "replicate": [0, 0, 0, 1, 2, 3, 3],
+                "circular": [2, 3, 0, 1, 2, 3, 0], "constant": [0, 0, 0, 1, 2, 3, 0]}
+    for mode, values in expected.items():
+        np.testing.assert_array_equal(F.pad(x, (2, 1), mode=mode).numpy().ravel(), values)
+    np.testing.assert_array_equal(F.pad(x, (-1, 1)).numpy().ravel(), [1, 2, 3, 0])  # crop, pad
+    with pytest.raises(ValueError, match="at most 3"):
+        F.pad(x, (4, 0), mode="reflect")                 # reflect needs pad < size
+    with pytest.raises(ValueError, match="last 1, 2 or 3 axes"):
+        F.pad(tg.tensor(np.zeros(4)), (1, 1), mode="reflect")  # 1-D: no batch or channel axis
+
+
+@given(mode=st.sampled_from(["reflect", "replicate", "circular"]), seed=st.integers(0, 2**16),
+       pad=st.tuples(*[st.integers(0, 2)] * 4))
+def test_pad_modes_gradcheck(mode, seed, pad):
+    x = np.random.default_rng(seed).standard_normal((1, 2, 3, 3))
+    # a cell read several times (an edge under replicate) receives the sum of its gradients
+    check_gradients(lambda t: F.pad(t, pad, mode=mode), (leaf(x),), ops.GetItem)
+
+
 @gradchecks(ops.Cat)
 @given(data=st.data())
 def test_cat_gradcheck(data):

@@ -180,9 +180,25 @@ def test_interpolate_nearest_sizes_scales_and_modes(shape, kwargs):
     assert_same(lambda x: F.interpolate(x, **kwargs), lambda x: TF.interpolate(x, **kwargs), shape)
 
 
-def test_local_response_norm():
-    assert_same(lambda x: F.local_response_norm(x, 5, 1e-2), lambda x: TF.local_response_norm(x, 5, 1e-2),
-                (2, 7, 4, 4))
+@pytest.mark.parametrize("shape, size", [((2, 7, 4, 4), 5), ((2, 7, 4, 4), 4), ((2, 5, 6), 3),
+                                         ((1, 6, 2, 3, 2), 2)])
+def test_local_response_norm(shape, size):
+    assert_same(lambda x: F.local_response_norm(x, size, 1e-2),
+                lambda x: TF.local_response_norm(x, size, 1e-2), shape)
+
+
+@pytest.mark.parametrize("shape, pad, mode", [
+    ((2, 3, 4, 5), (1, 2, 3, 0), "reflect"), ((2, 3, 5), (2, 3), "replicate"),
+    ((2, 3, 4, 5), (1, 2, 3, 4), "circular"), ((1, 2, 3, 4, 5), (1, 1, 2, 0, 1, 2), "replicate"),
+    ((3, 4, 5), (-1, 2, 1, -2), "constant"), ((2, 3), (1, 1), "reflect"),
+])
+def test_pad_modes(shape, pad, mode):
+    assert_same(lambda x: F.pad(x, pad, mode=mode), lambda x: TF.pad(x, pad, mode=mode), shape)
+
+
+def test_batch_norm_with_bias_only():
+    assert_same(lambda x, b: F.batch_norm(x, None, None, None, b, training=True),
+                lambda x, b: TF.batch_norm(x, None, None, None, b, training=True), (4, 3, 2), (3,))
 
 
 @pytest.mark.parametrize("training", [True, False])

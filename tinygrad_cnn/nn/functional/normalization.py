@@ -27,9 +27,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if training and input.numel() // C <= 1:
         raise ValueError(f"{fn}: expected more than 1 value per channel when training, got input "
                          f"shape {input.shape}")
+    if weight is None and bias is not None:  # the op takes bias only after weight: add it here
+        y = batch_norm(input, running_mean, running_var, None, None, training, momentum, eps)
+        return y + bias.reshape((1, C) + (1,) * (input.ndim - 2))
     tensors = [input] + [t for t in (weight, bias) if t is not None]
-    if weight is None and bias is not None:
-        raise ValueError(f"{fn}: bias without weight is not supported")
     return ops.BatchNorm.apply(
         *tensors, training=bool(training), momentum=float(momentum), eps=float(eps),
         running_mean=None if running_mean is None else running_mean.data,
@@ -38,15 +39,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     """AlexNet's LRN:  b_c = a_c / (k + alpha/size * sum of a_j^2 over the `size` channels
-    centred on c) ** beta, channels beyond the edge counting as 0 (PyTorch's definition)."""
+    centred on c) ** beta, channels beyond the edge counting as 0 (PyTorch's definition).
+
+    Shape: (N, C, *) with at least one axis after C, as PyTorch: a 3-D input is (N, C, L)."""
     fn = "local_response_norm"
-    check_tensor(fn, "input", input, ndim=(3, 4))
-    if not isinstance(size, int) or size < 1:
+    check_tensor(fn, "input", input)
+    if input.ndim < 3:
+        raise ValueError(f"{fn}: input must have 3 or more dimensions (N, C, ...), got shape "
+                         f"{input.shape}")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"{fn}: size must be a positive int, got {size!r}")
-    x = input.unsqueeze(0) if input.ndim == 3 else input
-    N, C, H, W = x.shape
-    squares = (x * x).reshape(N, 1, C, H * W)                       # channels as a spatial axis
-    squares = pad(squares, (0, 0, size // 2, (size - 1) // 2))      # (N, 1, C + size - 1, H*W)
-    mean_sq = avg_pool2d(squares, (size, 1), stride=1).reshape(N, C, H, W)
-    y = x / (mean_sq * alpha + k) ** beta
-    return y.squeeze(0) if input.ndim == 3 else y
+    N, C = input.shape[:2]
+    squares = (input * input).reshape(N, 1, C, -1)                  # channels as a spatial axis
+    squares = pad(squares, (0, 0, size // 2, (size - 1) // 2))      # (N, 1, C + size - 1, S)
+    mean_sq = avg_pool2d(squares, (size, 1), stride=1).reshape(input.shape)
+    return input / (mean_sq * alpha + k) ** beta

@@ -13,20 +13,82 @@ def flatten(input, start_dim=0, end_dim=-1):
     return input.flatten(start_dim, end_dim)
 
 
-def pad(input, pad, mode="constant", value=0.0):
-    """Constant padding; `pad` lists (before, after) pairs starting from the LAST axis, as
-    torch.nn.functional.pad: (left, right, top, bottom, ...)."""
-    check_tensor("pad", "input", input, floating=False)
-    if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is available, got {mode!r}")
-    pad = tuple(pad)
-    if len(pad) % 2 or len(pad) // 2 > input.ndim or any(not isinstance(p, int) or p < 0 for p in pad):
-        raise ValueError(f"pad: pad must hold non-negative (before, after) pairs for at most "
-                         f"{input.ndim} axes, got {pad} for input shape {input.shape}")
-    pairs = [(0, 0)] * input.ndim
-    for i in range(len(pad) // 2):
-        pairs[input.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    return ops.Pad.apply(input, pad_width=tuple(pairs), value=value)
+def _source_cells(size, before, after, mode):
+    """Which input cell each output cell reads along one axis padded by (before, after):
+    positions -before .. size + after - 1, folded back into the input by mirroring about the
+    edge cells ('reflect'), clamping to them ('replicate') or wrapping around ('circular')."""
+    position = np.arange(-before, size + after)
+    if mode == "reflect":
+        position = np.abs(position)                          # mirror at cell 0, edge not repeated
+        return np.where(position >= size, 2 * (size - 1) - position, position)
+    if mode == "replicate":
+        return np.clip(position, 0, size - 1)
+    return position % size                                   # circular
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad (or, with negative amounts, crop) the trailing axes; `pad` lists (before, after) pairs
+    starting from the LAST axis, as torch.nn.functional.pad: (left, right, top, bottom, ...).
+
+    mode: 'constant' (fill with `value`, default 0), or 'reflect' / 'replicate' / 'circular',
+    which read each new cell from the input (see _source_cells) and, as in PyTorch, pad only the
+    last 1, 2 or 3 axes of a tensor with 1 or 2 more axes than that. reflect needs each amount
+    below the axis size, circular at most the axis size; circular crops first, then wraps.
+    Backward: the constant's cells get no gradient; a cell read several times gets the sum."""
+    fn = "pad"
+    check_tensor(fn, "input", input, floating=False)
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise ValueError(f"{fn}: mode must be 'constant', 'reflect', 'replicate' or 'circular', "
+                         f"got {mode!r}")
+    amounts = tuple(pad) if isinstance(pad, (tuple, list)) else None
+    if (amounts is None or len(amounts) % 2 or len(amounts) // 2 > input.ndim
+            or not all(isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in amounts)):
+        raise ValueError(f"{fn}: pad must hold ints in (before, after) pairs for at most "
+                         f"{input.ndim} axes, got {pad!r} for input shape {input.shape}")
+    n = len(amounts) // 2
+    axes = [input.ndim - 1 - i for i in range(n)]                       # last axis first
+    pairs = [(int(amounts[2 * i]), int(amounts[2 * i + 1])) for i in range(n)]
+    for axis, (before, after) in zip(axes, pairs):
+        size = input.shape[axis]
+        if size + min(before, 0) + min(after, 0) < 0 or size + before + after < 0:
+            raise ValueError(f"{fn}: pad {pad!r} crops more than the {size} cells of axis {axis} "
+                             f"(input shape {input.shape})")
+    if mode == "constant":
+        # crop the negative amounts, then pad the positive ones
+        crop = [slice(None)] * input.ndim
+        widths = [(0, 0)] * input.ndim
+        for axis, (before, after) in zip(axes, pairs):
+            crop[axis] = slice(max(-before, 0), input.shape[axis] - max(-after, 0))
+            widths[axis] = (max(before, 0), max(after, 0))
+        if any(c != slice(None) for c in crop):
+            input = input[tuple(crop)]
+        return ops.Pad.apply(input, pad_width=tuple(widths), value=0.0 if value is None else value)
+    if value not in (None, 0):
+        raise ValueError(f"{fn}: mode={mode!r} takes no value, got value={value!r}")
+    if input.ndim not in (n + 1, n + 2) or n > 3:
+        raise ValueError(f"{fn}: mode={mode!r} pads the last 1, 2 or 3 axes of a tensor with 1 or "
+                         f"2 more axes; pad {pad!r} ({n} axes) does not fit input shape {input.shape}")
+    if 0 in input.shape[1:] or (input.ndim == n + 1 and 0 in input.shape):
+        raise ValueError(f"{fn}: mode={mode!r} needs non-empty axes, got input shape {input.shape}")
+    if mode == "circular":  # crop first, so that the wrap reads the cropped tensor
+        crop = [slice(None)] * input.ndim
+        for i, (axis, (before, after)) in enumerate(zip(axes, pairs)):
+            crop[axis] = slice(max(-before, 0), input.shape[axis] - max(-after, 0))
+            pairs[i] = (max(before, 0), max(after, 0))
+        input = input[tuple(crop)]
+    sources = {}
+    for axis, (before, after) in zip(axes, pairs):
+        size = input.shape[axis]
+        limit = size - 1 if mode == "reflect" else size if mode == "circular" else None
+        if limit is not None and max(before, after) > limit:
+            raise ValueError(f"{fn}: mode={mode!r} allows padding of at most {limit} on axis "
+                             f"{axis} of size {size}, got {pad!r} (input shape {input.shape})")
+        sources[axis] = _source_cells(size, before, after, mode)
+    if min(len(cells) for cells in sources.values()) < 1:
+        raise ValueError(f"{fn}: pad {pad!r} leaves an empty axis (input shape {input.shape})")
+    lead = input.ndim - n                                               # axes left alone
+    grid = np.ix_(*(sources[axis] for axis in range(lead, input.ndim)))
+    return input[(Ellipsis,) + grid]
 
 
 def one_hot(tensor, num_classes=-1):
