@@ -75,7 +75,7 @@ def test_batchnorm_initial_state():
     (lambda: nn.Conv2d(1, 1, 3, padding=-1), ValueError, "padding=-1"),
     (lambda: nn.Conv2d(1, 1, 3, padding="full"), ValueError, "padding='full'"),
     (lambda: nn.Conv2d(1, 1, 3, stride=2, padding="same"), ValueError, "strided"),
-    (lambda: nn.Conv2d(1, 1, 3, padding_mode="reflect"), ValueError, "padding_mode='reflect'"),
+    (lambda: nn.Conv2d(1, 1, 3, padding_mode="mirror"), ValueError, "padding_mode='mirror'"),
     (lambda: nn.Conv2d(1.5, 1, 3), TypeError, "in_channels must be an int"),
     (lambda: nn.Conv2d(0, 1, 3), ValueError, "in_channels=0"),
     (lambda: nn.ConvTranspose2d(1, 1, 3, stride=2, output_padding=2), ValueError, "output_padding"),
@@ -348,3 +348,48 @@ def test_loss_layers_take_pytorchs_positional_order_and_legacy_flags():
     ce = nn.CrossEntropyLoss(None, None, 1)                            # ignore_index is 3rd
     assert ce.ignore_index == 1 and ce.reduction == "mean"
     assert nn.BCEWithLogitsLoss(None, None, None, "sum").reduction == "sum"
+
+
+@pytest.mark.parametrize("mode, out, grad", [
+    # x = [1, 2, 3] padded by 1 on the left and right, then summed over windows of 3
+    ("reflect", [5, 6, 7], [2, 5, 2]),      # border [2 | 1 2 3 | 2]
+    ("replicate", [4, 6, 8], [3, 3, 3]),    # border [1 | 1 2 3 | 3]
+    ("circular", [6, 6, 6], [3, 3, 3]),     # border [3 | 1 2 3 | 1]
+])
+def test_conv_padding_modes_by_hand(mode, out, grad):
+    conv = nn.Conv2d(1, 1, (1, 3), padding=(0, 1), bias=False, padding_mode=mode)
+    conv.weight.data[...] = 1
+    x = tg.tensor([[[[1.0, 2.0, 3.0]]]], requires_grad=True)
+    y = conv(x)
+    y.sum().backward()
+    assert y.numpy().ravel().tolist() == out and x.grad.numpy().ravel().tolist() == grad
+    assert repr(conv).endswith(f"bias=False, padding_mode={mode})")
+
+
+def test_conv_padding_mode_checks():
+    with pytest.raises(ValueError, match="padding < the input width 3"):
+        nn.Conv2d(1, 1, 3, padding=3, padding_mode="reflect")(tg.zeros(1, 1, 5, 3))
+    with pytest.raises(ValueError, match='only "zeros" padding mode'):
+        nn.ConvTranspose2d(1, 1, 3, padding_mode="reflect")
+    with pytest.raises(ValueError, match="padding_mode='mirror' is not one of"):
+        nn.Conv2d(1, 1, 3, padding_mode="mirror")
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("kwargs", [dict(padding=(2, 1), stride=2), dict(padding="same", dilation=2),
+                                    dict(padding="same", kernel_size=4)])
+def test_conv_padding_modes_equal_torch(mode, kwargs):
+    torch = pytest.importorskip("torch")
+    kwargs = {"kernel_size": 3, **kwargs}
+    theirs = torch.nn.Conv2d(2, 3, padding_mode=mode, **kwargs).double()
+    ours = nn.Conv2d(2, 3, padding_mode=mode, **kwargs).double()
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((2, 2, 5, 6))
+    xt, xo = torch.tensor(x, requires_grad=True), tg.Tensor(x, requires_grad=True)
+    yt, yo = theirs(xt), ours(xo)
+    np.testing.assert_allclose(yo.numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    yt.sum().backward()
+    yo.sum().backward()
+    np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-10)
+    assert repr(ours) == repr(theirs)

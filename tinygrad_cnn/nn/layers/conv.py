@@ -13,6 +13,11 @@ from ..parameter import Parameter
 from ._args import check_choice, check_device, check_int, check_pair, float_dtype
 
 
+# padding_mode -> numpy.pad's name for the same border rule, used on index arrays in _pad_borders.
+_NUMPY_PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+_PADDING_MODES = ("zeros", *_NUMPY_PAD_MODES)
+
+
 class _ConvNd(Module):
     """What Conv2d and ConvTranspose2d share: argument checks, parameters, init and repr."""
 
@@ -34,7 +39,10 @@ class _ConvNd(Module):
         self.dilation = check_pair(name, "dilation", dilation)
         self.padding = self._check_padding(name, padding)
         self.output_padding = check_pair(name, "output_padding", output_padding, minimum=0)
-        self.padding_mode = check_choice(name, "padding_mode", padding_mode, ("zeros",))
+        if self.transposed and padding_mode != "zeros":
+            raise ValueError(f'{name}: only "zeros" padding mode is supported, got '
+                             f'padding_mode={padding_mode!r}')
+        self.padding_mode = check_choice(name, "padding_mode", padding_mode, _PADDING_MODES)
         if any(op >= max(s, d) for op, s, d in zip(self.output_padding, self.stride, self.dilation)):
             raise ValueError(f"{name}: output_padding={self.output_padding} must be smaller than "
                              f"either stride={self.stride} or dilation={self.dilation} on each axis")
@@ -79,6 +87,8 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -91,7 +101,9 @@ class Conv2d(_ConvNd):
         padding: an int, a pair, 'valid' (= 0) or 'same' (output size = input size; stride 1 only).
         groups: split channels into this many independent convolutions; must divide both counts.
         bias: learn a per-output-channel bias.
-        padding_mode: only 'zeros'.
+        padding_mode: the border's values: 'zeros', 'reflect' (mirrored without repeating the
+            edge; padding < size), 'replicate' (the edge repeated) or 'circular' (wrapped
+            around; padding <= size).
         device: None or 'cpu' (the only device).
         dtype: parameter dtype (float32 by default).
 
@@ -119,8 +131,36 @@ class Conv2d(_ConvNd):
                          groups, bias, padding_mode, device=device, dtype=dtype)
 
     def forward(self, input):
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+        if self.padding_mode == "zeros":
+            return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
+                            self.dilation, self.groups)
+        return F.conv2d(self._pad_borders(input), self.weight, self.bias, self.stride, 0,
+                        self.dilation, self.groups)
+
+    def _pad_borders(self, input):
+        """The input with its border filled by `padding_mode`: numpy.pad applied to the row and
+        column *indices* says where each border pixel comes from, and one gather reads them, so
+        the gradient of a repeated pixel is summed by the gather's backward."""
+        if getattr(input, "ndim", 0) not in (3, 4):
+            raise ValueError(f"Conv2d: expected a 3D (C, H, W) or 4D (N, C, H, W) input, got "
+                             f"{getattr(input, 'shape', type(input).__name__)}")
+        if self.padding == "valid":
+            return input
+        if self.padding == "same":  # the total d*(k-1), the odd one on the bottom / right
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            borders = [(t // 2, t - t // 2) for t in totals]
+        else:
+            borders = [(p, p) for p in self.padding]
+        mode = _NUMPY_PAD_MODES[self.padding_mode]
+        indices = []
+        for size, (before, after), axis in zip(input.shape[-2:], borders, ("height", "width")):
+            too_big = max(before, after) >= size if mode == "reflect" else max(before, after) > size
+            if mode != "edge" and too_big:
+                raise ValueError(f"Conv2d: padding_mode={self.padding_mode!r} needs padding "
+                                 f"{'<' if mode == 'reflect' else '<='} the input {axis} {size}, "
+                                 f"got padding {max(before, after)} for input {input.shape}")
+            indices.append(np.pad(np.arange(size), (before, after), mode=mode))  # (size + pads,)
+        return input[(Ellipsis,) + np.ix_(*indices)]     # (..., H + top + bottom, W + left + right)
 
 
 class ConvTranspose2d(_ConvNd):
