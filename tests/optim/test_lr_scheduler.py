@@ -183,3 +183,18 @@ def test_reduce_on_plateau_equals_torch(kwargs):
         assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12)
         assert (ours.best, ours.num_bad_epochs, ours.cooldown_counter) == \
             (theirs.best, theirs.num_bad_epochs, theirs.cooldown_counter)
+
+
+def test_reduce_on_plateau_covers_groups_added_later():
+    opt = _sgd(1.0)
+    sched = lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=0.3)
+    opt.add_param_group({"params": [Parameter([1.0])], "lr": 0.5})  # e.g. an unfrozen backbone
+    for metric in (1.0, 1.0, 1.0):
+        sched.step(metric)
+    assert sched.get_last_lr() == [pytest.approx(0.3), 0.3] and sched.min_lrs == [0.3, 0.3]
+    listed = lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=[0.0, 0.0])
+    opt.add_param_group({"params": [Parameter([1.0])]})
+    listed.step(1.0)
+    with pytest.raises(RuntimeError, match=r"number of param groups in the `optimizer` \(3\)"):
+        listed.step(1.0)
+    assert [g["lr"] for g in opt.param_groups][:2] == [pytest.approx(0.3), 0.3]  # unchanged

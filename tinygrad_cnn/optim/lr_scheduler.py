@@ -237,6 +237,9 @@ class ReduceLROnPlateau(LRScheduler):
         self.threshold, self.threshold_mode, self.cooldown, self.eps = (
             threshold, threshold_mode, cooldown, eps)
         self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * n
+        # A single min_lr also covers groups added later (e.g. an unfrozen backbone); a list
+        # must then be extended by hand, as in PyTorch.
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
         self.mode_worse = math.inf if mode == "min" else -math.inf
         self.best, self.num_bad_epochs, self.cooldown_counter = self.mode_worse, 0, 0
         self.last_epoch = 0
@@ -253,7 +256,17 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0  # bad epochs during cooldown do not count
         if self.num_bad_epochs > self.patience:
-            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+            groups = self.optimizer.param_groups
+            if len(groups) != len(self.min_lrs):
+                if self.default_min_lr is None:
+                    raise RuntimeError(
+                        f"The number of param groups in the `optimizer` ({len(groups)}) differs "
+                        f"from when `ReduceLROnPlateau` was initialized ({len(self.min_lrs)}), "
+                        f"usually due to a new param group being added to the optimizer. Please "
+                        f"modify the `min_lrs` field to match the length of the `optimizer` "
+                        f"param groups.")
+                self.min_lrs = [self.default_min_lr] * len(groups)
+            for group, min_lr in zip(groups, self.min_lrs):
                 old_lr = float(group["lr"])
                 new_lr = max(old_lr * self.factor, min_lr)
                 if old_lr - new_lr > self.eps:
