@@ -174,3 +174,13 @@ def test_saved_file_has_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # as open(path, "wb") would give
+
+
+def test_load_accepts_torch_load_arguments(tmp_path):
+    path = tmp_path / "w.npz"
+    tg.save({"w": np.ones(2, np.float32)}, path)
+    for kwargs in (dict(map_location="cpu"), dict(map_location=tg.device("cpu")),
+                   dict(weights_only=True), dict(map_location=lambda storage, loc: storage)):
+        np.testing.assert_array_equal(tg.load(path, **kwargs)["w"], np.ones(2))
+    with pytest.raises(ValueError, match="'cuda:0' is not available"):
+        tg.load(path, map_location="cuda:0")

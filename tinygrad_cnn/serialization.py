@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .device import device
 from .tensor import Tensor
 
 _MANIFEST = "__tinygrad_cnn__"
@@ -105,13 +106,23 @@ def _encode(obj, path: tuple, arrays: dict):
                     f"numbers, strings, None, and dicts / lists / tuples of them")
 
 
-def load(f):
+def load(f, map_location=None, *, weights_only=None, mmap=None):
     """Read a checkpoint written by `save` (or a plain .npz of arrays, returned as an OrderedDict).
+
+    Args:
+        f: a path or a binary file object.
+        map_location: accepted as in torch.load so `load(path, map_location="cpu")` (or a
+            device) runs unchanged; everything loads into CPU memory, other devices are refused.
+        weights_only, mmap: accepted as in torch.load; a checkpoint never holds pickles, so
+            loading is always as safe as weights_only=True, and arrays are read into memory.
 
     Raises:
         ValueError: naming the file, if it is truncated, corrupt, not an .npz archive, or holds
             anything that would need pickle to read.
     """
+    if map_location is not None and not callable(map_location) \
+            and not isinstance(map_location, dict):
+        device(map_location)  # the CPU, or a ValueError saying why not
     if hasattr(f, "read"):
         return _load_from(f, getattr(f, "name", repr(f)))
     with open(os.fspath(f), "rb") as handle:
