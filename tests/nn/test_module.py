@@ -305,3 +305,14 @@ def test_cpu_and_half_as_pytorch():
     layer = nn.Linear(2, 2)
     assert layer.cpu() is layer
     assert {p.dtype for p in layer.half().parameters()} == {np.dtype(np.float16)}
+
+
+def test_load_state_dict_assign_keeps_the_checkpoint_dtype():
+    layer = nn.Linear(2, 1)
+    weight = np.array([[1.0, 2.0]])                      # float64 in the checkpoint
+    layer.load_state_dict({"weight": weight, "bias": np.zeros(1)}, assign=True)
+    assert layer.weight.dtype == np.float64 and isinstance(layer.weight, Parameter)
+    weight[0, 0] = 5.0                                   # a copy: the model is unaffected
+    assert layer.weight.data[0, 0] == 1.0
+    layer.load_state_dict({"weight": np.ones((1, 2), np.float32), "bias": np.zeros(1)})
+    assert layer.weight.dtype == np.float64              # without assign: cast to the model's

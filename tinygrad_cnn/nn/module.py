@@ -349,12 +349,13 @@ class Module:
             destination[prefix + name] = tensor if keep_vars else tensor.data.copy()
         return destination
 
-    def load_state_dict(self, state_dict, strict: bool = True):
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copy values from `state_dict` (name -> array or Tensor) into parameters and buffers.
 
         Everything is checked first; on any error (missing or unexpected keys when strict, a shape
         mismatch, a non-numeric value) a RuntimeError lists them all and nothing is changed.
-        Values are cast to each parameter's dtype. Returns (missing_keys, unexpected_keys).
+        Values are cast to each parameter's dtype, or with assign=True keep the checkpoint's dtype
+        (as PyTorch's assign). Returns (missing_keys, unexpected_keys).
         """
         if not hasattr(state_dict, "keys"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
@@ -374,7 +375,8 @@ class Module:
             elif array.dtype.kind not in "biuf":
                 errors.append(f"cannot load {name}: dtype {array.dtype} is not numeric.")
             else:
-                ready.append((target, array.astype(target.dtype, copy=False)))
+                ready.append((target, array.copy() if assign else array.astype(target.dtype,
+                                                                                 copy=False)))
         if strict and unexpected:
             errors.insert(0, "Unexpected key(s) in state_dict: "
                           + ", ".join(f'"{k}"' for k in unexpected) + ". ")
@@ -386,7 +388,10 @@ class Module:
                                + "\n\t".join(errors))
         with no_grad():
             for target, array in ready:
-                target.data[...] = array
+                if assign:
+                    target.data, target.grad = array, None
+                else:
+                    target.data[...] = array
         return _IncompatibleKeys(missing, unexpected)
 
     # -- printing ---------------------------------------------------------------------------------
