@@ -120,3 +120,24 @@ def test_detached_tensors_and_no_grad_results_record_no_history():
     assert not y.requires_grad and y.grad_fn is None
     z = (x.detach() * 3).sum()
     assert not z.requires_grad
+
+
+def test_std_of_equal_values_has_zero_gradient_and_var_keeps_infinite_gradients():
+    x = tg.tensor([[1.0, 2.0], [1.0, 4.0]], dtype=tg.float64, requires_grad=True)
+    std = x.std(0)                                           # column 0 has no spread
+    np.testing.assert_allclose(std.numpy(), [0.0, np.sqrt(2.0)])
+    std.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, -1 / np.sqrt(2)], [0.0, 1 / np.sqrt(2)]])
+    x.grad = None
+    with np.errstate(divide="ignore"):
+        var = x.var(0, correction=2)                         # n - correction = 0: inf, as torch
+        var.sum().backward()
+    assert np.isnan(var.numpy()[0]) and np.isinf(var.numpy()[1])   # 0/0 and 2/0, as torch
+    np.testing.assert_array_equal(x.grad.numpy()[:, 1], [-np.inf, np.inf])  # 2 (x - mean) / 0
+
+
+def test_argmin_picks_the_first_minimum():
+    x = tg.tensor([[3.0, 1.0, 1.0], [0.0, 2.0, 0.0]])
+    np.testing.assert_array_equal(x.argmin(1).numpy(), [1, 0])
+    assert x.argmin(1, keepdim=True).shape == (2, 1) and x.argmin().item() == 3
+    assert x.argmin().dtype == np.int64

@@ -192,12 +192,12 @@ class Tensor(PortingMethods):
         return ops.Neg.apply(self)
 
     def __pow__(self, exponent):
-        if isinstance(exponent, Tensor):  # x ** t = e^(t ln x)
-            return (exponent * self.log()).exp()
+        if isinstance(exponent, Tensor):
+            return ops.Power.apply(self, exponent)
         return ops.Pow.apply(self, exponent=exponent)
 
     def __rpow__(self, base):
-        return (self * float(np.log(base))).exp()  # base ** x = e^(x ln base)
+        return ops.Power.apply(self._operand(base), self)
 
     def __matmul__(self, other):
         from .nn.functional import matmul

@@ -60,13 +60,28 @@ class PortingMethods:
             correction = 1 if unbiased else 0
         axes = self._axes(dim)
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
-        centred = self - self.mean(dim, keepdim=True)
+        # The mean is held constant: d/dmean of sum((x - mean)^2) is -2 sum(x - mean) = 0, so
+        # the gradient is 2 (x - mean) / (n - correction) exactly as PyTorch computes it, and
+        # stays +-inf (not nan) when n - correction = 0.
+        centred = self - self.mean(dim, keepdim=True).detach()
         # n - correction <= 0 gives inf or nan, as in PyTorch (which also warns)
         with np.errstate(divide="ignore", invalid="ignore"):
             return (centred * centred).sum(dim, keepdim) / float(max(count - correction, 0))
 
     def std(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None):
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        """sqrt(var). Where the variance is 0 (all values equal) the gradient is 0, as in
+        PyTorch, rather than 0 * d sqrt/dv = 0 * inf = nan."""
+        from .functions import where
+        variance = self.var(dim, unbiased, keepdim, correction=correction)
+        nonzero = _plain(variance.data != 0)
+        safe = where(nonzero, variance, 1.0)                 # sqrt's gradient is finite here
+        return where(nonzero, safe.sqrt(), 0.0)
+
+    def argmin(self, dim=None, keepdim: bool = False):
+        """Index of the smallest value (the first one on ties), int64, as torch.argmin."""
+        if dim is None:
+            return _plain(np.asarray(self.data.argmin(), dtype=np.int64))
+        return _plain(self.data.argmin(axis=self._axis(dim), keepdims=keepdim).astype(np.int64))
 
     def repeat(self, *sizes):
         """Tile the tensor `sizes[i]` times along each axis (torch.Tensor.repeat, numpy.tile)."""

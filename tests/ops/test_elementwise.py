@@ -159,3 +159,29 @@ def test_maximum_and_minimum_split_the_gradient_on_ties():
     (tg.maximum(a, b) + 10 * tg.minimum(a, b)).sum().backward()
     np.testing.assert_array_equal(a.grad.data, [10.0, 5.5, 1.0])
     np.testing.assert_array_equal(b.grad.data, [1.0, 5.5, 10.0])
+
+
+@gradchecks(ops.Power)
+@given(pair=broadcast_pair())
+def test_tensor_power_gradcheck(pair):
+    base, exponent = pair
+    base = leaf(np.abs(base.data) + 0.5)  # a positive base: real powers for any exponent
+    check_gradients(lambda a, b: a ** b, (base, exponent), ops.Power)
+
+
+def test_powers_at_zero_follow_pytorch():
+    x = leaf([0.0, 1.0])
+    (x ** 0).sum().backward()                             # d(x^0)/dx = 0, even at x = 0
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0])
+    base, exponent = leaf([0.0, 0.0, 2.0, -2.0]), leaf([2.0, 0.0, 1.0, 2.0])
+    y = base ** exponent                                  # a real power, not e^(b ln a)
+    np.testing.assert_array_equal(y.data, [0.0, 1.0, 2.0, 4.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(base.grad.data, [0.0, 0.0, 1.0, -4.0])
+    np.testing.assert_allclose(exponent.grad.data[:3], [0.0, 0.0, 2 * np.log(2)])
+    assert np.isnan(exponent.grad.data[3])               # ln(-2)
+    t = leaf([0.0, 1.0])
+    y = 0 ** t                                           # 0^0 = 1, 0^1 = 0
+    np.testing.assert_array_equal(y.data, [1.0, 0.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(t.grad.data, [0.0, 0.0])

@@ -99,3 +99,11 @@ def test_sum_gradient_is_a_fresh_writable_array():
     x.sum().backward()  # accumulating into a broadcast (read-only) view would fail here
     np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 2.0))
     assert isinstance(x.grad, tg.Tensor)
+
+
+def test_max_of_everything_sends_the_gradient_to_the_nans_when_the_max_is_nan():
+    x = leaf([[1.0, np.nan], [np.nan, 5.0]])
+    y = x.max()
+    assert np.isnan(y.item())
+    y.backward()
+    np.testing.assert_array_equal(x.grad.data, [[0.0, 0.5], [0.5, 0.0]])

@@ -57,6 +57,11 @@ CASES = {
     "silu": (lambda x: F.silu(x), lambda x: TF.silu(x)),
     "max_all": (lambda x: tg.max(x), lambda x: torch.max(x)),
     "max_dim": (lambda x: tg.max(x, 1)[0], lambda x: torch.max(x, 1)[0]),
+    "std_equal_values": (lambda x: (x * 0).std(0) + x.sum(), lambda x: (x * 0).std(0) + x.sum()),
+    "var_correction_2": (lambda x: x.var(1, correction=2), lambda x: x.var(1, correction=2)),
+    "pow_0": (lambda x: x ** 0, lambda x: x ** 0),
+    "rpow_0_base": (lambda x: 0 ** x.abs(), lambda x: 0 ** x.abs()),
+    "rpow": (lambda x: 3 ** x, lambda x: 3 ** x),
 }
 
 
@@ -70,6 +75,8 @@ def test_unary_matches_torch(name):
     ("maximum", tg.maximum, torch.maximum),
     ("minimum", tg.minimum, torch.minimum),
     ("where", lambda a, b: tg.where(a > b, a, b), lambda a, b: torch.where(a > b, a, b)),
+    ("tensor_pow", lambda a, b: a.abs() ** b, lambda a, b: a.abs() ** b),   # zero bases included
+    ("tensor_pow_negative_base", lambda a, b: a ** (b * 0 + 2), lambda a, b: a ** (b * 0 + 2)),
     ("l1_loss", F.l1_loss, TF.l1_loss),
     ("l1_loss_sum", lambda a, b: F.l1_loss(a, b, reduction="sum"),
      lambda a, b: TF.l1_loss(a, b, reduction="sum")),

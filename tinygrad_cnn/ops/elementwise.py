@@ -74,7 +74,10 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """y = x ** p for a constant exponent p.   dx = dy * p * x ** (p - 1)."""
+    """y = x ** p for a constant exponent p.   dx = dy * p * x ** (p - 1).
+
+    NOTE: for p == 0 the derivative is 0 everywhere, as in PyTorch, including at x == 0 where
+    the formula would give 0 * 0 ** -1 = 0 * inf = nan."""
 
     @staticmethod
     def forward(ctx, x, *, exponent):
@@ -86,7 +89,36 @@ class Pow(Function):
     def backward(ctx, dy):
         x, = ctx.saved_arrays
         p = ctx.exponent
+        if p == 0:
+            return np.zeros_like(dy)
         return dy * p * x ** (p - 1)
+
+
+class Power(Function):
+    """y = a ** b with both a tensor (base and exponent broadcast against each other).
+
+    da = dy * b * a ** (b - 1)    (0 where b == 0)
+    db = dy * y * ln a            (0 where a == 0 and b >= 0: y is then 0 or 1, constant in b)
+    The zeros are PyTorch's; without them 0 * inf = nan. A negative base gives a real y only for
+    integer exponents, and its db is nan (ln of a negative number), as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, (-2) ** 0.5 = nan
+            y = np.power(a, b)
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):
+        a, b, y = ctx.saved_arrays
+        da = db = None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.needs_input_grad[0]:
+                da = np.where(b == 0, 0, dy * b * np.power(a, b - 1))
+            if ctx.needs_input_grad[1]:
+                db = np.where((a == 0) & (b >= 0), 0, dy * y * np.log(a))
+        return da, db
 
 
 class Exp(Function):

@@ -32,13 +32,13 @@ class Max(Function):
 
     Backward: dy goes to the position that holds the maximum; dx is 0 elsewhere.
     NOTE: when several entries tie for the maximum they share dy equally, as torch.amax and the
-    all-axes torch.max do. (Tensor.max(dim) returning indices routes to the returned index instead,
+    all-axes torch.max do; when the maximum is NaN, the NaNs share it. (Tensor.max(dim) returning indices routes to the returned index instead,
     like torch.max(x, dim); see Tensor.max.)"""
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False):
         y = x.max(axis=axis, keepdims=True)
-        is_max = x == y                                                      # x's shape
+        is_max = (x == y) | (np.isnan(x) & np.isnan(y))   # a NaN max: the NaNs share dy, as torch
         ctx.save_for_backward((is_max / is_max.sum(axis=axis, keepdims=True)).astype(x.dtype))  # tie shares
         ctx.axis, ctx.keepdims = axis, keepdims
         return y if keepdims else np.asarray(y.squeeze(axis=axis) if axis is not None else y.reshape(()))
