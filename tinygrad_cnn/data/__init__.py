@@ -6,7 +6,11 @@
 """
 from . import datasets, transforms
 from .dataset import Dataset, Subset, TensorDataset, random_split, stratified_split
-from .loader import DataLoader, default_collate
+from .loader import DataLoader, default_collate, default_convert
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
 
 __all__ = ["datasets", "transforms", "Dataset", "Subset", "TensorDataset", "random_split",
-           "stratified_split", "DataLoader", "default_collate"]
+           "stratified_split", "DataLoader", "default_collate", "default_convert", "Sampler",
+           "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+           "BatchSampler"]
