@@ -104,3 +104,41 @@ def test_global_seed_and_explicit_generator_are_reproducible():
 def test_zero_element_tensor_is_a_no_op_with_a_warning():
     with pytest.warns(UserWarning, match="zero-element"):
         init.kaiming_uniform_(_p(0, 3))
+
+
+def test_trunc_normal_stays_inside_its_absolute_bounds():
+    p = init.trunc_normal_(_p(200, 300), mean=0.5, std=1.0, a=-1.0, b=1.0,
+                           generator=np.random.default_rng(0))
+    assert p.data.min() >= -1.0 and p.data.max() <= 1.0 and p.dtype == np.float32
+    # the mean of N(0.5, 1) truncated to [-1, 1] is 0.5 - (phi(1.5) - phi(-0.5)) / Z = 0.142
+    assert p.data.mean() == pytest.approx(0.142, abs=0.01)
+    with pytest.raises(ValueError, match="a < b"):
+        init.trunc_normal_(_p(2), a=1.0, b=1.0)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 2, 3, 3)])
+def test_orthogonal_rows_or_columns_are_orthonormal_times_gain(shape):
+    m = init.orthogonal_(_p(*shape, dtype=np.float64), gain=2.0).data.reshape(shape[0], -1)
+    small = min(m.shape)
+    gram = m @ m.T if m.shape[0] == small else m.T @ m
+    np.testing.assert_allclose(gram, 4 * np.eye(small), atol=1e-12)
+    with pytest.raises(ValueError, match="2 or more dimensions"):
+        init.orthogonal_(_p(3))
+
+
+def test_eye_dirac_and_sparse():
+    np.testing.assert_array_equal(init.eye_(_p(2, 3)).data, [[1, 0, 0], [0, 1, 0]])
+    w = init.dirac_(_p(4, 2, 3, 3), groups=2).data   # each group: out d copies in d at the centre
+    assert w.sum() == 4 and w[0, 0, 1, 1] == w[1, 1, 1, 1] == w[2, 0, 1, 1] == w[3, 1, 1, 1] == 1
+    with pytest.raises(ValueError, match="divisible by groups"):
+        init.dirac_(_p(3, 2, 3, 3), groups=2)
+    s = init.sparse_(_p(10, 4), sparsity=0.25).data    # ceil(2.5) = 3 zeros per column
+    assert (s == 0).sum(axis=0).tolist() == [3, 3, 3, 3]
+
+
+def test_dirac_and_eye_equal_torch():
+    torch = pytest.importorskip("torch")
+    for shape, groups in (((4, 2, 3, 3), 2), ((3, 3, 5), 1), ((2, 4, 3, 3, 3), 1)):
+        np.testing.assert_array_equal(init.dirac_(_p(*shape), groups).data,
+                                      torch.nn.init.dirac_(torch.empty(shape), groups).numpy())
+    np.testing.assert_array_equal(init.eye_(_p(3, 2)).data, torch.nn.init.eye_(torch.empty(3, 2)).numpy())

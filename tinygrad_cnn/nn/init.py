@@ -130,3 +130,80 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
     if std is None:
         return tensor
     return normal_(tensor, 0.0, std, generator)
+
+
+def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator=None):
+    """Fill with N(mean, std**2) values truncated to [a, b] (a and b are absolute bounds, not
+    multiples of std, as in PyTorch). Values outside are redrawn until every one lands inside."""
+    if not a < b:
+        raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    rng = generator or get_rng()
+    values = rng.normal(mean, std, size=tensor.shape)
+    outside = (values < a) | (values > b)
+    while outside.any():  # rejection: each redraw keeps the normal's shape inside [a, b]
+        values[outside] = rng.normal(mean, std, size=int(outside.sum()))
+        outside = (values < a) | (values > b)
+    return _fill(tensor, values)
+
+
+def orthogonal_(tensor, gain: float = 1.0, generator=None):
+    """Saxe et al. (2013): a (semi-)orthogonal matrix, scaled by gain. The tensor is seen as
+    (shape[0], rest) and its rows (or columns, if fewer) are orthonormal; the Q of a QR
+    factorisation of a Gaussian matrix, with signs fixed by R's diagonal so Q is uniform."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if 0 in tensor.shape:
+        return tensor
+    rows = tensor.shape[0]
+    cols = int(np.prod(tensor.shape, dtype=np.int64)) // rows
+    flat = (generator or get_rng()).normal(0.0, 1.0, size=(rows, cols))
+    if rows < cols:
+        flat = flat.T                                   # QR needs a tall matrix
+    q, r = np.linalg.qr(flat)                           # q: (max, min) orthonormal columns
+    q *= np.sign(np.diag(r))                            # a unique, uniformly distributed Q
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
+def eye_(tensor):
+    """Fill a 2-D tensor with the identity (ones on the diagonal of a possibly non-square
+    matrix), so a Linear layer starts by passing its inputs through."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return _fill(tensor, np.eye(*tensor.shape))
+
+
+def dirac_(tensor, groups: int = 1):
+    """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: output channel d of each
+    group copies input channel d (the kernel's centre is 1), so the convolution starts as an
+    identity on as many channels as both sides have."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if tensor.shape[0] % groups:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = tensor.shape[0] // groups
+    values = np.zeros(tensor.shape)
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, tensor.shape[1])):
+            values[(g * per_group + d, d) + centre] = 1
+    return _fill(tensor, values)
+
+
+def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
+    """Martens (2010): N(0, std**2) values with ceil(sparsity * rows) zeros in every column of a
+    2-D tensor, at random rows."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rng = generator or get_rng()
+    rows, cols = tensor.shape
+    values = rng.normal(0.0, std, size=(rows, cols))
+    zeros = int(math.ceil(sparsity * rows))
+    for col in range(cols):
+        values[rng.permutation(rows)[:zeros], col] = 0
+    return _fill(tensor, values)
