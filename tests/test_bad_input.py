@@ -31,6 +31,26 @@ import tinygrad_cnn.nn.functional as F
     (lambda: F.adaptive_max_pool2d(tg.zeros(1, 1, 4, 4), (0, 2)), "output_size must be positive"),
     (lambda: F.dropout2d(tg.zeros(1, 2, 3, 3), p=1.5), "dropout2d: p must be a probability"),
     (lambda: F.dropout2d(tg.zeros(2, 3), p=0.5), "dropout2d: input must have 3 or 4 dimensions"),
+    (lambda: F.batch_norm(tg.zeros(4, 3), None, None, [1.0, 1.0, 1.0], training=True),
+     "batch_norm: weight must be a Tensor, got list"),
+    (lambda: F.batch_norm(tg.zeros(4, 3), np.zeros(3), np.ones(3), training=True),
+     "batch_norm: running_mean must be a Tensor"),
+    (lambda: F.batch_norm(tg.zeros(4, 3), tg.zeros(3, dtype=tg.int64), tg.ones(3), training=True),
+     "batch_norm: running_mean must be a floating-point tensor"),
+    (lambda: F.batch_norm(tg.zeros(4, 3), None, None, training=True, momentum=None),
+     "batch_norm: momentum must be a number"),
+    (lambda: F.binary_cross_entropy_with_logits(tg.zeros(3, 4), tg.zeros(3, 4), pos_weight=tg.ones(3)),
+     "pos_weight shape (3,) does not broadcast to input shape (3, 4)"),
+    (lambda: F.binary_cross_entropy_with_logits(tg.zeros(3), tg.zeros(3), weight=tg.ones(2)),
+     "binary_cross_entropy_with_logits: weight shape (2,) does not broadcast"),
+    (lambda: F.cross_entropy(tg.zeros(3, 4), tg.zeros(3, 4), weight=tg.ones(3)),
+     "cross_entropy: weight must have shape (4,) for input (3, 4), got (3,)"),
+    (lambda: tg.zeros(3, 4).unsqueeze(3), "unsqueeze: dim 3 is out of range for a tensor of shape (3, 4)"),
+    (lambda: F.interpolate(tg.zeros(1, 1, 3), scale_factor=0.2), "output size (0,)"),
+    (lambda: F.interpolate(tg.zeros(1, 1, 3, 3), size=(2, 2, 2)), "size must be a number or 2 numbers"),
+    (lambda: F.pad(tg.zeros(1, 1, 3), (3, 0), mode="reflect"), "allows padding of at most 2"),
+    (lambda: F.pad(tg.zeros(3), (1, 1), mode="replicate"), "pads the last 1, 2 or 3 axes"),
+    (lambda: F.local_response_norm(tg.zeros(3, 4), 2), "input must have 3 or more dimensions"),
 ])
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError)) as info:
@@ -70,6 +90,11 @@ CALLS = {
         x, _tensor(x.shape, integer=True), 2, output_size=v),
     "adaptive_max_pool2d": lambda x, w, v: F.adaptive_max_pool2d(x, v),
     "dropout2d": lambda x, w, v: F.dropout2d(x, p=v),
+    "interpolate_size": lambda x, w, v: F.interpolate(x, size=v),
+    "pad_reflect": lambda x, w, v: F.pad(x, v if isinstance(v, tuple) else (v, v), mode="reflect"),
+    "pad_circular": lambda x, w, v: F.pad(x, v if isinstance(v, tuple) else (v, v), mode="circular"),
+    "batch_norm_momentum": lambda x, w, v: F.batch_norm(x, None, None, training=True, momentum=v),
+    "bce_logits_pos_weight": lambda x, w, v: F.binary_cross_entropy_with_logits(x, x, pos_weight=w),
 }
 
 

@@ -315,6 +315,7 @@ class Tensor(PortingMethods):
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
         if self.ndim == 0:
+            self._axis(start_dim), self._axis(end_dim)  # only 0 and -1 are valid, as in PyTorch
             return self.reshape(1)
         start, end = self._axis(start_dim), self._axis(end_dim)
         if start > end:
@@ -323,6 +324,9 @@ class Tensor(PortingMethods):
         return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1:])
 
     def unsqueeze(self, dim: int):
+        if not isinstance(dim, (int, np.integer)) or not -self.ndim - 1 <= dim <= self.ndim:
+            raise ValueError(f"unsqueeze: dim {dim!r} is out of range for a tensor of shape "
+                             f"{self.shape} (expected an int in [{-self.ndim - 1}, {self.ndim}])")
         axis = dim if dim >= 0 else dim + self.ndim + 1
         return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
 

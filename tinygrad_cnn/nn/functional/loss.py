@@ -90,6 +90,11 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         raise ValueError(f"{fn}: probability targets must have the input's shape {input.shape}, "
                          f"got {target.shape}")
     C = input.shape[class_axis]
+    if weight is not None:
+        check_tensor(fn, "weight", weight)
+        if weight.shape != (C,):
+            raise ValueError(f"{fn}: weight must have shape ({C},) for input {input.shape}, "
+                             f"got {weight.shape}")
     if label_smoothing:
         target = target * (1 - label_smoothing) + label_smoothing / C
     logp = ops.LogSoftmax.apply(input, axis=class_axis)
@@ -110,6 +115,18 @@ def _check_same_shape_pair(fn, input, target, reduction):
     check_tensor(fn, "target", target)
     if input.shape != target.shape:
         raise ValueError(f"{fn}: input shape {input.shape} and target shape {target.shape} differ")
+
+
+def _check_broadcasts(fn, name, t, input):
+    """A float tensor (a weight) whose shape broadcasts to the input's without enlarging it."""
+    check_tensor(fn, name, t)
+    try:
+        fits = np.broadcast_shapes(t.shape, input.shape) == input.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{fn}: {name} shape {t.shape} does not broadcast to input shape "
+                         f"{input.shape}")
 
 
 def mse_loss(input, target, reduction="mean"):
@@ -137,12 +154,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
                          f"{np.nanmin(input.data):g} to {np.nanmax(input.data):g} (shape "
                          f"{input.shape}); apply sigmoid first or use binary_cross_entropy_with_logits")
     if weight is not None:
-        check_tensor(fn, "weight", weight)
-        try:
-            np.broadcast_shapes(weight.shape, input.shape)
-        except ValueError:
-            raise ValueError(f"{fn}: weight shape {weight.shape} does not broadcast to input "
-                             f"shape {input.shape}") from None
+        _check_broadcasts(fn, "weight", weight, input)
     losses = ops.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         losses = losses * weight
@@ -156,6 +168,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     gradient at x = 0."""
     fn = "binary_cross_entropy_with_logits"
     _check_same_shape_pair(fn, input, target, reduction)
+    for name, t in (("weight", weight), ("pos_weight", pos_weight)):
+        if t is not None:
+            _check_broadcasts(fn, name, t, input)
     pair = ops.LogSoftmax.apply(stack([zeros_like(input), input], dim=-1), axis=input.ndim)
     log_p = pair[..., 1]          # log sigmoid(x)
     log_not_p = pair[..., 0]      # log(1 - sigmoid(x)) = log sigmoid(-x)

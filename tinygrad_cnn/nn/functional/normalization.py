@@ -18,8 +18,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     C = input.shape[1]
     if C == 0:
         raise ValueError(f"{fn}: input has no channels (shape {input.shape})")
+    for name, value in (("momentum", momentum), ("eps", eps)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{fn}: {name} must be a number, got {value!r}")
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
+        if t is not None:
+            check_tensor(fn, name, t)                # stats are updated in place: float only
         if t is not None and tuple(t.shape) != (C,):
             raise ValueError(f"{fn}: {name} must have shape ({C},) for input {input.shape}, got {tuple(t.shape)}")
     if not training and (running_mean is None or running_var is None):
