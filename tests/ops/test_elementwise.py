@@ -185,3 +185,28 @@ def test_powers_at_zero_follow_pytorch():
     np.testing.assert_array_equal(y.data, [1.0, 0.0])
     y.sum().backward()
     np.testing.assert_array_equal(t.grad.data, [0.0, 0.0])
+
+
+@gradchecks(ops.Cast)
+def test_cast_passes_the_gradient_back_in_the_input_dtype():
+    for source, target in ((np.float64, np.float32), (np.float32, np.float64)):
+        x = tg.Tensor(np.array([1.5, -2.0], dtype=source), requires_grad=True)
+        y = x.to(target)
+        assert y.dtype == target
+        (y * 3).sum().backward()
+        assert x.grad.dtype == source
+        np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+
+
+def test_result_dtypes_follow_pytorchs_promotion():
+    ints, floats = tg.tensor([1, 2]), tg.tensor([1.0, 2.0])             # int64, float32
+    doubles = tg.tensor([1.0, 2.0], dtype=tg.float64)
+    scalar_double = tg.tensor(1.0, dtype=tg.float64)                    # a 0-d tensor
+    cases = [(ints / 2, np.float32), (ints / ints, np.float32), (ints * 1.5, np.float32),
+             (1 / ints, np.float32), (ints + floats, np.float32), (ints + doubles, np.float64),
+             (floats + doubles, np.float64), (floats + scalar_double, np.float32),
+             (ints + scalar_double, np.float64), (ints + 1, np.int64), (ints ** 2, np.int64),
+             (ints ** 0.5, np.float32), (2.0 ** ints, np.float32), (doubles * 1.5, np.float64),
+             (tg.tensor([True, False]) + 1.5, np.float32)]
+    for result, dtype in cases:
+        assert result.dtype == dtype

@@ -8,7 +8,7 @@ from these in nn/functional.py.
 from .activation import ReLU, Sigmoid, Tanh
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
-from .elementwise import Abs, Add, Clamp, Div, Exp, Log, Mul, Neg, Pow, Power, Sqrt, Sub, Where
+from .elementwise import Abs, Add, Cast, Clamp, Div, Exp, Log, Mul, Neg, Pow, Power, Sqrt, Sub, Where
 from .linear import Linear, MatMul
 from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
 from .movement import Cat, Expand, GetItem, Pad, Permute, Reshape, UpsampleNearest2d
@@ -17,7 +17,7 @@ from .pool import AvgPool2d, MaxPool2d, MaxUnpool2d
 from .reduce import Max, Sum
 
 PRIMITIVES = (
-    Add, Sub, Mul, Div, Neg, Pow, Power, Exp, Log, Sqrt, Abs, Clamp, Where,
+    Add, Sub, Mul, Div, Neg, Pow, Power, Exp, Log, Sqrt, Abs, Clamp, Where, Cast,
     ReLU, Sigmoid, Tanh,
     Sum, Max,
     Reshape, Permute, GetItem, Pad, Cat, Expand, UpsampleNearest2d,

@@ -203,6 +203,19 @@ class Clamp(Function):
         return dy * inside
 
 
+class Cast(Function):
+    """y = x converted to another float dtype.   dx = dy, converted back to x's dtype."""
+
+    @staticmethod
+    def forward(ctx, x, *, dtype):
+        ctx.x_dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, dy):
+        return dy.astype(ctx.x_dtype)
+
+
 class Where(Function):
     """y = a where condition holds, else b (condition is a constant boolean array).
 
