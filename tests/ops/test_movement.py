@@ -155,3 +155,20 @@ def test_interpolate_gradient_sums_over_the_cells_that_copied_each_input():
     x = leaf(np.arange(3.0).reshape(1, 1, 3))
     F.interpolate(x, size=5).backward(tg.Tensor(np.arange(1.0, 6.0).reshape(1, 1, 5)))
     np.testing.assert_array_equal(x.grad.data.ravel(), [1 + 2, 3 + 4, 5])  # cells 0 0 1 1 2
+
+
+def test_interpolate_linear_modes_mix_the_two_nearest_cells():
+    row = leaf(np.array([[[0.0, 4.0]]]))                                # (N, C, L) = (1, 1, 2)
+    # corners aligned: 2 -> 3 samples 0, 1/2, 1 of the way along
+    np.testing.assert_allclose(F.interpolate(row, size=3, mode="linear", align_corners=True)
+                               .data.ravel(), [0.0, 2.0, 4.0])
+    # centres aligned: src = max((i + 0.5) / 2 - 0.5, 0) = 0, 0.25, 0.75, 1.25 (edge: cell 1)
+    y = F.interpolate(row, scale_factor=2, mode="linear")
+    np.testing.assert_allclose(y.data.ravel(), [0.0, 1.0, 3.0, 4.0])
+    y.backward(tg.Tensor(np.ones((1, 1, 4))))
+    np.testing.assert_allclose(row.grad.data.ravel(), [1 + 0.75 + 0.25, 0.25 + 0.75 + 1])
+    image = tg.Tensor(np.arange(16.0).reshape(1, 1, 4, 4))
+    np.testing.assert_allclose(F.interpolate(image, size=(2, 2), mode="area").data[0, 0],
+                               [[2.5, 4.5], [10.5, 12.5]])                # means of 2x2 blocks
+    with pytest.raises(ValueError, match="needs a 4-D input"):
+        F.interpolate(row, size=3, mode="bilinear")

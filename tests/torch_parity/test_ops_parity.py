@@ -175,6 +175,12 @@ def test_interpolate_nearest(kwargs):
     ((2, 3, 7), {"scale_factor": 1.5, "mode": "nearest-exact"}),
     ((1, 2, 3, 4, 5), {"scale_factor": (2, 0.5, 1.5)}),   # 5-D input: 3-D volumes
     ((1, 2, 13, 8), {"size": (71, 61)}),
+    ((2, 3, 7), {"scale_factor": 1.6, "mode": "linear"}),
+    ((2, 3, 4, 5), {"size": (7, 3), "mode": "bilinear"}),
+    ((2, 3, 4, 5), {"scale_factor": 2.5, "mode": "bilinear", "align_corners": True}),
+    ((1, 2, 3, 4, 2), {"size": (5, 2, 3), "mode": "trilinear"}),
+    ((2, 3, 7, 5), {"size": (3, 4), "mode": "area"}),
+    ((2, 3, 7), {"scale_factor": 0.6, "mode": "area"}),
 ])
 def test_interpolate_nearest_sizes_scales_and_modes(shape, kwargs):
     assert_same(lambda x: F.interpolate(x, **kwargs), lambda x: TF.interpolate(x, **kwargs), shape)

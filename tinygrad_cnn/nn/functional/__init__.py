@@ -7,8 +7,9 @@ from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross
                    mse_loss, nll_loss)
 from .normalization import batch_norm, local_response_norm
 from .channel_dropout import dropout2d
-from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, interpolate,
-                      max_pool2d, max_unpool2d)
+from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d,
+                      max_unpool2d)
+from .resample import interpolate
 from .shape import flatten, one_hot, pad
 
 __all__ = [
