@@ -125,3 +125,32 @@ def test_one_hot():
     assert out.dtype == np.int64 and out.shape == (2, 2, 4)
     np.testing.assert_array_equal(out.numpy()[0], [[1, 0, 0, 0], [0, 0, 1, 0]])
     assert F.one_hot(tg.tensor([3, 1])).shape == (2, 4)  # num_classes inferred as max + 1
+
+
+def test_losses_take_pytorchs_positional_order_and_legacy_reduction_flags():
+    logits, target = tg.Tensor(uniform((3, 4), 1)), tg.tensor([0, 3, 1])
+    summed = F.cross_entropy(logits, target, reduction="sum")
+    # (input, target, weight, size_average, ignore_index, reduce, reduction), as torch
+    assert F.cross_entropy(logits, target, None, False).item() == summed.item()
+    assert F.nll_loss(logits, target, None, None, -100, False).shape == (3,)
+    a, b = tg.Tensor(uniform((2, 3), 2)), tg.Tensor(uniform((2, 3), 3))
+    assert F.mse_loss(a, b, reduce=False).shape == (2, 3)
+    assert np.isclose(F.l1_loss(a, b, size_average=False).item(), np.abs(a.numpy() - b.numpy()).sum())
+
+
+def test_mse_and_l1_weights_divide_the_mean_by_the_total_weight():
+    a, b = tg.Tensor(np.array([1.0, 2.0, 4.0])), tg.Tensor(np.zeros(3))
+    weight = tg.Tensor(np.array([1.0, 0.0, 3.0]))
+    assert np.isclose(F.mse_loss(a, b, weight=weight).item(), (1 + 0 + 48) / 4)
+    assert np.isclose(F.l1_loss(a, b, reduction="sum", weight=weight).item(), 1 + 0 + 12)
+    with pytest.raises(ValueError, match="weight shape"):
+        F.mse_loss(a, b, weight=tg.Tensor(np.ones(2)))
+
+
+def test_inplace_activations_write_into_a_tensor_outside_the_graph():
+    x = tg.Tensor(np.array([-1.0, 2.0]))
+    assert F.relu(x, inplace=True) is x and x.numpy().tolist() == [0.0, 2.0]
+    y = tg.Tensor(np.array([-1.0, 2.0]), requires_grad=True)
+    out = F.leaky_relu(y, 0.5, inplace=True)          # on the graph: a new tensor, same values
+    assert out is not y and out.numpy().tolist() == [-0.5, 2.0]
+    assert F.softmax(tg.tensor([[1.0, 2.0]]), 1, dtype=tg.float64).dtype == np.float64

@@ -359,3 +359,20 @@ def test_dropout2d_drops_channels_like_torch():
         kept = (y != 0).all(axis=(2, 3))
         assert (kept | (y == 0).all(axis=(2, 3))).all()
         np.testing.assert_allclose(y[kept], x[kept] / 0.7)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_weighted_elementwise_losses(name, reduction):
+    weight = np.random.default_rng(5).uniform(0.1, 2.0, (3, 4))
+    assert_same(lambda a, b: getattr(F, name)(a, b, reduction=reduction, weight=t64(weight)),
+                lambda a, b: getattr(TF, name)(a, b, reduction=reduction,
+                                               weight=torch.tensor(weight)), (3, 4), (3, 4))
+
+
+@pytest.mark.parametrize("size_average, reduce", [(False, None), (None, False), (True, True)])
+def test_legacy_reduction_flags(size_average, reduce):
+    target = np.array([1, 4, 0, 2])
+    assert_same(lambda x: F.cross_entropy(x, t64(target), size_average=size_average, reduce=reduce),
+                lambda x: TF.cross_entropy(x, torch.tensor(target), size_average=size_average,
+                                           reduce=reduce), (4, 5))

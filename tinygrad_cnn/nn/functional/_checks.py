@@ -36,6 +36,16 @@ def pair(fn: str, name: str, value, minimum: int) -> tuple[int, int]:
     return int(values[0]), int(values[1])
 
 
+def legacy_reduction(size_average, reduce, reduction: str) -> str:
+    """PyTorch's deprecated size_average / reduce flags, when either is given, decide the
+    reduction: reduce=False -> 'none', else size_average=False -> 'sum', else 'mean'."""
+    if size_average is None and reduce is None:
+        return reduction
+    if reduce is not None and not reduce:
+        return "none"
+    return "sum" if size_average is not None and not size_average else "mean"
+
+
 def check_reduction(fn: str, reduction: str) -> None:
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")

@@ -8,9 +8,19 @@ from ...functions import where
 from ._checks import check_tensor
 
 
-def relu(input):
+def _in_place(input, result, inplace):
+    """PyTorch's inplace=True: the result written into `input`, which is returned. Only for
+    tensors outside the graph (numpy ops cannot rewrite a recorded input); a tensor that
+    requires grad gets the result as a new tensor, with the same values."""
+    if not inplace or input.requires_grad:
+        return result
+    input.data[...] = result.data
+    return input
+
+
+def relu(input, inplace=False):
     """max(input, 0); gradient 0 at 0."""
-    return ops.ReLU.apply(check_tensor("relu", "input", input))
+    return _in_place(input, ops.ReLU.apply(check_tensor("relu", "input", input)), inplace)
 
 
 def sigmoid(input):
@@ -21,15 +31,15 @@ def tanh(input):
     return ops.Tanh.apply(check_tensor("tanh", "input", input))
 
 
-def leaky_relu(input, negative_slope=0.01):
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x where x > 0, else negative_slope * x (so the slope at 0 is negative_slope, as PyTorch)."""
     check_tensor("leaky_relu", "input", input)
     if not isinstance(negative_slope, (int, float)):
         raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
-    return where(input > 0, input, input * float(negative_slope))
+    return _in_place(input, where(input > 0, input, input * float(negative_slope)), inplace)
 
 
-def elu(input, alpha=1.0):
+def elu(input, alpha=1.0, inplace=False):
     """x where x > 0, else alpha * (e^x - 1)."""
     check_tensor("elu", "input", input)
     if not isinstance(alpha, (int, float)):
@@ -37,13 +47,13 @@ def elu(input, alpha=1.0):
     # e^x only of the non-positive part: the unused branch must not overflow to inf, whose
     # zero gradient would turn into 0 * inf = nan
     negative_part = (input.clamp(max=0).exp() - 1) * float(alpha)
-    return where(input > 0, input, negative_part)
+    return _in_place(input, where(input > 0, input, negative_part), inplace)
 
 
-def silu(input):
+def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish)."""
     check_tensor("silu", "input", input)
-    return input * ops.Sigmoid.apply(input)
+    return _in_place(input, input * ops.Sigmoid.apply(input), inplace)
 
 
 def _dim(fn, input, dim):
@@ -56,19 +66,21 @@ def _dim(fn, input, dim):
     return input._axis(dim)
 
 
-def log_softmax(input, dim=None):
-    """log(softmax(input)) along `dim`, computed stably."""
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log(softmax(input)) along `dim`, computed stably (in `dtype`, if given, as PyTorch)."""
     check_tensor("log_softmax", "input", input)
-    return ops.LogSoftmax.apply(input, axis=_dim("log_softmax", input, dim))
+    axis = _dim("log_softmax", input, dim)
+    return ops.LogSoftmax.apply(input if dtype is None else input.to(dtype), axis=axis)
 
 
-def softmax(input, dim=None):
-    """e^x / sum(e^x) along `dim` (the exponential of log_softmax)."""
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """e^x / sum(e^x) along `dim` (the exponential of log_softmax), in `dtype` if given."""
     check_tensor("softmax", "input", input)
-    return ops.LogSoftmax.apply(input, axis=_dim("softmax", input, dim)).exp()
+    axis = _dim("softmax", input, dim)
+    return ops.LogSoftmax.apply(input if dtype is None else input.to(dtype), axis=axis).exp()
 
 
-def dropout(input, p=0.5, training=True):
+def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability p and scale the rest by 1/(1 - p) (training only)."""
     check_tensor("dropout", "input", input)
     if not isinstance(p, (int, float)) or not 0 <= p <= 1:
@@ -76,5 +88,5 @@ def dropout(input, p=0.5, training=True):
     if not training or p == 0:
         return input
     if p == 1:
-        return input * 0.0
-    return ops.Dropout.apply(input, p=float(p))
+        return _in_place(input, input * 0.0, inplace)
+    return _in_place(input, ops.Dropout.apply(input, p=float(p)), inplace)

@@ -8,9 +8,10 @@ import numpy as np
 from ...random import get_rng
 from ...tensor import Tensor
 from ._checks import check_tensor
+from .activation import _in_place
 
 
-def dropout2d(input, p=0.5, training=True):
+def dropout2d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels: each (n, c) feature map is dropped with probability p, and the kept
     ones are scaled by 1/(1 - p), so the expected value is unchanged (training only).
 
@@ -34,4 +35,4 @@ def dropout2d(input, p=0.5, training=True):
         scale = np.zeros(mask_shape, dtype=input.dtype)
     else:
         scale = ((get_rng().random(mask_shape) >= p) / (1 - p)).astype(input.dtype)
-    return input * Tensor(scale)
+    return _in_place(input, input * Tensor(scale), inplace)

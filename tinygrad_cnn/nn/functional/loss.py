@@ -7,7 +7,8 @@ from ... import ops
 from ...creation import stack, zeros_like
 from ...functions import where
 from ...tensor import Tensor
-from ._checks import check_reduction, check_tensor, reduce
+from ._checks import check_reduction, check_tensor, legacy_reduction
+from ._checks import reduce as apply_reduction  # `reduce` is also a (legacy) argument name
 
 
 def _check_class_target(fn, input, target, ignore_index, weight):
@@ -34,27 +35,33 @@ def _check_class_target(fn, input, target, ignore_index, weight):
             raise ValueError(f"{fn}: weight must have shape ({C},), got {weight.shape}")
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
     """Negative log-likelihood of class indices, given log-probabilities.
 
-    Shape: input (N, C) or (N, C, d1, ...) or (C,); target (N,) / (N, d1, ...) / () integers."""
+    Shape: input (N, C) or (N, C, d1, ...) or (C,); target (N,) / (N, d1, ...) / () integers.
+    size_average and reduce are PyTorch's deprecated spellings of reduction."""
     fn = "nll_loss"
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(fn, reduction)
     _check_class_target(fn, input, target, ignore_index, weight)
     if input.ndim == 1:  # one unbatched sample
-        return nll_loss(input.unsqueeze(0), Tensor(target.data.reshape(1)), weight, ignore_index,
-                        reduction if reduction != "none" else "sum")
+        return nll_loss(input.unsqueeze(0), Tensor(target.data.reshape(1)), weight,
+                        ignore_index=ignore_index,
+                        reduction=reduction if reduction != "none" else "sum")
     return ops.NLLLoss.apply(input, target=target.data, ignore_index=ignore_index,
                              weight=None if weight is None else weight.data, reduction=reduction)
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
     """log_softmax over the class axis (1), then nll_loss; with label_smoothing eps the target
     becomes (1 - eps) * one_hot + eps / C, following torch.nn.functional.cross_entropy.
 
-    A floating-point target of the input's shape is taken as class probabilities."""
+    A floating-point target of the input's shape is taken as class probabilities.
+    size_average and reduce are PyTorch's deprecated spellings of reduction."""
     fn = "cross_entropy"
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(fn, reduction)
     if not isinstance(label_smoothing, (int, float)) or not 0 <= label_smoothing <= 1:
         raise ValueError(f"{fn}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
@@ -64,7 +71,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, class_axis)
     _check_class_target(fn, input, target, ignore_index, weight)
     logp = ops.LogSoftmax.apply(input, axis=class_axis)
-    loss = nll_loss(logp, target, weight, ignore_index, reduction)
+    loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if not label_smoothing:
         return loss
     C = input.shape[class_axis]
@@ -105,7 +112,7 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     losses = -(logp * target).sum(dim=class_axis)
     if reduction == "mean" and input.ndim > 1:
         return losses.sum() / (input.numel() // C)
-    return reduce(losses, reduction)
+    return apply_reduction(losses, reduction)
 
 
 def _check_same_shape_pair(fn, input, target, reduction):
@@ -129,25 +136,45 @@ def _check_broadcasts(fn, name, t, input):
                          f"{input.shape}")
 
 
-def mse_loss(input, target, reduction="mean"):
-    """Mean (or sum) of squared differences."""
+def _weighted(fn, losses, weight, reduction):
+    """The element losses times `weight` (of the input's shape); as PyTorch, 'mean' then divides
+    by the sum of the weights rather than by the count."""
+    if weight is None:
+        return apply_reduction(losses, reduction)
+    check_tensor(fn, "weight", weight)
+    if weight.shape != losses.shape:
+        raise ValueError(f"{fn}: weight shape {weight.shape} must equal the input shape "
+                         f"{losses.shape}")
+    losses = losses * weight
+    if reduction == "mean":
+        return losses.sum() / weight.sum()
+    return apply_reduction(losses, reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean (or sum) of squared differences, each optionally weighted."""
     fn = "mse_loss"
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_same_shape_pair(fn, input, target, reduction)
     diff = input - target
-    return reduce(diff * diff, reduction)
+    return _weighted(fn, diff * diff, weight, reduction)
 
 
-def l1_loss(input, target, reduction="mean"):
-    """Mean (or sum) of absolute differences; the gradient at a zero difference is 0."""
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean (or sum) of absolute differences, each optionally weighted; the gradient at a zero
+    difference is 0."""
     fn = "l1_loss"
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_same_shape_pair(fn, input, target, reduction)
-    return reduce((input - target).abs(), reduction)
+    return _weighted(fn, (input - target).abs(), weight, reduction)
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
     """-weight * [t * log p + (1 - t) * log(1 - p)] for probabilities p = input in [0, 1], each
     log floored at -100 as in PyTorch. For logits prefer binary_cross_entropy_with_logits."""
     fn = "binary_cross_entropy"
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_same_shape_pair(fn, input, target, reduction)
     if input.data.size and (np.nanmin(input.data) < 0 or np.nanmax(input.data) > 1):
         raise ValueError(f"{fn}: input must hold probabilities in [0, 1], got values from "
@@ -158,15 +185,17 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     losses = ops.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         losses = losses * weight
-    return reduce(losses, reduction)
+    return apply_reduction(losses, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
     """-[pos_weight * t * log sigmoid(x) + (1 - t) * log(1 - sigmoid(x))] * weight.
 
     log sigmoid(x) is log_softmax of the pair (0, x), which never overflows and has the right
     gradient at x = 0."""
     fn = "binary_cross_entropy_with_logits"
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_same_shape_pair(fn, input, target, reduction)
     for name, t in (("weight", weight), ("pos_weight", pos_weight)):
         if t is not None:
@@ -178,4 +207,4 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     losses = -(positive + (1 - target) * log_not_p)
     if weight is not None:
         losses = losses * weight
-    return reduce(losses, reduction)
+    return apply_reduction(losses, reduction)
