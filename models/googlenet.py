@@ -10,14 +10,29 @@ aux1.fc1, fc) and so does one known quirk: torchvision's "5×5" branch uses a 3�
 kept there for its pretrained weights. `branch3_kernel=3` (the default) reproduces it, giving
 6,624,904 parameters without the auxiliary heads; `branch3_kernel=5` builds the paper's module.
 
+    (transform_input: ImageNet-normalised input -> the [-1, 1] scaling of Google's weights)
     conv(7, 64, s2) - maxpool - conv(1, 64) - conv(3, 192) - maxpool      224 -> 28
     inception 3a, 3b - maxpool                                              28 -> 14
     inception 4a, 4b, 4c, 4d, 4e - maxpool      (aux heads after 4a and 4d)  14 -> 7
     inception 5a, 5b - global average pool - dropout - fc(1000)
 """
-from tinygrad_cnn import cat, nn
+from typing import NamedTuple
+
+from tinygrad_cnn import Tensor, cat, nn
 
 from . import register
+
+# The per-channel statistics of ImageNet that torchvision's input normalisation uses.
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+class GoogLeNetOutputs(NamedTuple):
+    """What a GoogLeNet with auxiliary heads returns in training mode (torchvision's names)."""
+
+    logits: Tensor        # (N, num_classes), the main head
+    aux_logits2: Tensor   # (N, num_classes), the head after inception 4d
+    aux_logits1: Tensor   # (N, num_classes), the head after inception 4a
 
 
 class BasicConv2d(nn.Module):
@@ -115,21 +130,29 @@ class GoogLeNet(nn.Module):
     Args:
         num_classes: outputs of fc.
         aux_logits: build the two auxiliary heads; in training mode forward then returns
-            (logits, aux2, aux1), as torchvision; in eval mode only the logits. Off by default
-            (torchvision's class defaults to on) so that a plain training loop gets one output.
+            GoogLeNetOutputs(logits, aux_logits2, aux_logits1), a tuple as in torchvision; in
+            eval mode only the logits. Off by default (torchvision's class defaults to on) so
+            that a plain training loop gets one output.
         dropout: drop probability before fc (torchvision's 0.2).
         dropout_aux: drop probability inside the auxiliary heads.
         branch3_kernel: kernel of the "5×5" branches (3 as torchvision, 5 as the paper).
+        transform_input: first map each channel from ImageNet normalisation, (x - mean) / std,
+            to the (x - 0.5) / 0.5 scaling that Google's original weights expect, as
+            torchvision does (its default is False unless it loads pretrained weights).
+        init_weights: draw conv and fc weights from N(0, 0.01²) as torchvision does; False
+            keeps the layers' default initialisation.
 
     Shape:
         input (N, 3, H, W), nominally 224×224 -> output (N, num_classes).
     """
 
     def __init__(self, num_classes: int = 1000, aux_logits: bool = False, dropout: float = 0.2,
-                 dropout_aux: float = 0.7, branch3_kernel: int = 3):
+                 dropout_aux: float = 0.7, branch3_kernel: int = 3, transform_input: bool = False,
+                 init_weights: bool = True):
         super().__init__()
         k = {"branch3_kernel": branch3_kernel}
         self.aux_logits = aux_logits
+        self.transform_input = transform_input
         self.conv1 = BasicConv2d(3, 64, 7, stride=2, padding=3)
         self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
         self.conv2 = BasicConv2d(64, 64, 1)
@@ -158,11 +181,20 @@ class GoogLeNet(nn.Module):
         self.fc = nn.Linear(1024, num_classes)
         # torchvision draws conv and fc weights from N(0, 0.01²) truncated at ±2; at 200σ the
         # truncation never bites, so a plain normal is the same distribution.
-        for m in self.modules():
-            if isinstance(m, (nn.Conv2d, nn.Linear)):
-                nn.init.normal_(m.weight, 0.0, 0.01)
+        if init_weights:
+            for m in self.modules():
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    nn.init.normal_(m.weight, 0.0, 0.01)
+
+    def _transform_input(self, x):                 # (N, 3, H, W)
+        # from x_c = (v - mean_c) / std_c to (v - 0.5) / 0.5 = x_c·std_c/0.5 + (mean_c - 0.5)/0.5
+        channels = [x[:, c:c + 1] * (std / 0.5) + (mean - 0.5) / 0.5
+                    for c, (mean, std) in enumerate(zip(IMAGENET_MEAN, IMAGENET_STD))]
+        return cat(channels, 1)                    # (N, 3, H, W)
 
     def forward(self, x):                          # (N, 3, 224, 224)
+        if self.transform_input:
+            x = self._transform_input(x)           # (N, 3, 224, 224)
         x = self.maxpool1(self.conv1(x))           # (N, 64, 56, 56)
         x = self.maxpool2(self.conv3(self.conv2(x)))  # (N, 192, 28, 28)
         x = self.inception3b(self.inception3a(x))  # (N, 480, 28, 28)
@@ -175,7 +207,7 @@ class GoogLeNet(nn.Module):
         x = self.flatten(self.avgpool(x))          # (N, 1024)
         logits = self.fc(self.dropout(x))          # (N, num_classes)
         if aux1 is not None:
-            return logits, aux2, aux1
+            return GoogLeNetOutputs(logits, aux2, aux1)
         return logits
 
 

@@ -50,6 +50,7 @@ class VGG(nn.Module):
         width: multiplier of every conv's channels (1.0 = the paper).
         hidden: width of the two hidden fc layers (4096 in the paper).
         in_channels: channels of the input image.
+        init_weights: torchvision's initialisation (below); False keeps each layer's default.
 
     Shape:
         input (N, in_channels, H, W), nominally 224×224 -> output (N, num_classes).
@@ -58,7 +59,7 @@ class VGG(nn.Module):
 
     def __init__(self, config="D", batch_norm: bool = False, num_classes: int = 1000,
                  dropout: float = 0.5, width: float = 1.0, hidden: int = 4096,
-                 in_channels: int = 3):
+                 in_channels: int = 3, init_weights: bool = True):
         super().__init__()
         config = CONFIGS[config] if isinstance(config, str) else config
         self.features = make_features(config, batch_norm, in_channels, width)
@@ -76,13 +77,14 @@ class VGG(nn.Module):
         )
         # torchvision's initialisation: He-normal convs (fan_out), small Gaussian fc weights
         # (BatchNorm keeps its default gamma = 1, beta = 0).
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0.0, 0.01)
-                nn.init.zeros_(m.bias)
+        if init_weights:
+            for m in self.modules():
+                if isinstance(m, nn.Conv2d):
+                    nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+                elif isinstance(m, nn.Linear):
+                    nn.init.normal_(m.weight, 0.0, 0.01)
+                    nn.init.zeros_(m.bias)
 
     def forward(self, x):              # (N, 3, 224, 224)
         x = self.features(x)           # (N, 512, 7, 7)

@@ -103,6 +103,19 @@ def test_googlenet_aux_heads_only_in_training_mode():
         assert net.eval()(x).shape == (2, 5)
 
 
+def test_init_weights_false_keeps_each_layers_default_initialisation():
+    # torchvision's VGG init zeroes the conv biases and GoogLeNet's draws weights with std 0.01;
+    # without it, the layers keep PyTorch's default: uniform in ±1/sqrt(fan_in), biases included.
+    tg.manual_seed(0)
+    vgg = models.create("vgg11", width=0.125, hidden=8, init_weights=False)
+    assert np.any(vgg.features[0].bias.data != 0)
+    assert not np.any(models.create("vgg11", width=0.125, hidden=8).features[0].bias.data)
+    googlenet = models.create("googlenet", num_classes=5, init_weights=False)
+    bound = 1 / np.sqrt(3 * 7 * 7)
+    weight = googlenet.conv1.conv.weight.data
+    assert np.abs(weight).max() <= bound and weight.std() > 0.5 * bound / np.sqrt(3)
+
+
 @pytest.mark.parametrize("levels", [2, 3, 4])
 @pytest.mark.parametrize("up_mode", ["transpose", "nearest"])
 def test_unet_levels_and_decoders(levels, up_mode):
