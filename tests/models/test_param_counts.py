@@ -24,7 +24,12 @@ REFERENCE_COUNTS = [
     ("resnet18", {}, 11_689_512),
     ("resnet34", {}, 21_797_672),
     ("resnet50", {}, 25_557_032),
+    ("resnet101", {}, 44_549_160),
+    ("resnet152", {}, 60_192_808),
     ("densenet121", {}, 7_978_856),
+    ("densenet169", {}, 14_149_480),
+    ("densenet201", {}, 20_013_928),
+    ("densenet161", {}, 28_681_000),
     ("googlenet", {}, 6_624_904),
     ("googlenet", {"aux_logits": True}, 13_004_888),
 ]
@@ -34,6 +39,21 @@ REFERENCE_COUNTS = [
                          ids=["-".join([n, *k]) for n, k, _ in REFERENCE_COUNTS])
 def test_parameter_count_matches_reference(name, kwargs, expected):
     assert count(models.create(name, **kwargs)) == expected
+
+
+# The other published VGG counts. Their 4096-wide fc layers (123.6M parameters, the same in
+# every configuration) take seconds to fill, so the networks are built with hidden=8 and the
+# full-width classifier is added by formula; VGG-16 above is built at full width.
+VGG_COUNTS = [("vgg11", 132_863_336), ("vgg13", 133_047_848), ("vgg19", 143_667_240),
+              ("vgg16_bn", 138_365_992)]
+FULL_CLASSIFIER = (512 * 7 * 7 + 1) * 4096 + (4096 + 1) * 4096 + (4096 + 1) * 1000
+
+
+@pytest.mark.parametrize("name, expected", VGG_COUNTS, ids=[n for n, _ in VGG_COUNTS])
+def test_vgg_parameter_counts_match_torchvision(name, expected):
+    net = models.create(name, hidden=8)
+    assert count(net.classifier) == (512 * 7 * 7 + 1) * 8 + (8 + 1) * 8 + (8 + 1) * 1000
+    assert count(net) - count(net.classifier) + FULL_CLASSIFIER == expected
 
 
 def test_caffenet_layers_match_seed_table():
