@@ -104,3 +104,8 @@ def test_fuzzed_bad_arguments_only_raise_clear_errors(name, x_shape, w_shape, va
         CALLS[name](_tensor(x_shape), _tensor(w_shape), value)
     except (ValueError, TypeError):
         pass
+
+
+def test_adaptive_avg_pool2d_names_itself_for_an_empty_plane():
+    with pytest.raises(ValueError, match="adaptive_avg_pool2d: input has an empty plane"):
+        F.adaptive_avg_pool2d(tg.zeros(1, 1, 0, 4), 2)

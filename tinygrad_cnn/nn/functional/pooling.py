@@ -137,8 +137,10 @@ def adaptive_avg_pool2d(input, output_size):
     if len(sizes) != 2:
         raise ValueError(f"{fn}: output_size must be an int or a pair, got {output_size!r}")
     Ho, Wo = (H if sizes[0] is None else sizes[0]), (W if sizes[1] is None else sizes[1])
-    if not all(isinstance(s, int) and s >= 1 for s in (Ho, Wo)):
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in (Ho, Wo)):
         raise ValueError(f"{fn}: output_size must be positive ints, got {output_size!r}")
+    if min(H, W) < 1:
+        raise ValueError(f"{fn}: input has an empty plane, shape {input.shape}")
     if (Ho, Wo) == (1, 1):
         return input.mean(dim=(-2, -1), keepdim=True)
     if H % Ho == 0 and W % Wo == 0:
