@@ -141,3 +141,9 @@ def test_argmin_picks_the_first_minimum():
     np.testing.assert_array_equal(x.argmin(1).numpy(), [1, 0])
     assert x.argmin(1, keepdim=True).shape == (2, 1) and x.argmin().item() == 3
     assert x.argmin().dtype == np.int64
+
+
+def test_an_empty_dim_list_reduces_over_every_axis():
+    x = tg.tensor([[1.0, 2.0], [3.0, 6.0]])
+    assert x.sum(dim=()).item() == 12.0 and x.mean(dim=[]).item() == 3.0
+    assert x.sum(dim=(), keepdim=True).shape == (1, 1)

@@ -400,8 +400,8 @@ class Tensor(PortingMethods):
         return int(dim) % ndim
 
     def _axes(self, dim):
-        if dim is None:
-            return None
+        if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+            return None  # dim=() reduces over every axis, as in PyTorch
         if isinstance(dim, (tuple, list)):
             return tuple(self._axis(d) for d in dim)
         return (self._axis(dim),)
