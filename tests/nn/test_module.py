@@ -316,3 +316,19 @@ def test_load_state_dict_assign_keeps_the_checkpoint_dtype():
     assert layer.weight.data[0, 0] == 1.0
     layer.load_state_dict({"weight": np.ones((1, 2), np.float32), "bias": np.zeros(1)})
     assert layer.weight.dtype == np.float64              # without assign: cast to the model's
+
+
+def test_registration_names_follow_pytorchs_rules():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(KeyError, match="without '.'"):
+        layer.add_module("a.b", nn.ReLU())
+    with pytest.raises(KeyError, match="attribute 'forward' already exists"):
+        layer.add_module("forward", nn.ReLU())
+    with pytest.raises(KeyError, match="attribute 'in_features' already exists"):
+        layer.register_parameter("in_features", None)
+    with pytest.raises(TypeError, match="module name should be a string"):
+        layer.add_module(3, nn.ReLU())
+    layer.add_module("act", nn.ReLU())
+    layer.add_module("act", nn.Tanh())             # replacing a module by a module is fine
+    layer.register_parameter("bias", None)         # and a parameter by None
+    assert [n for n, _ in layer.named_children()] == ["act"] and list(layer.state_dict()) == ["weight"]

@@ -171,15 +171,28 @@ class Module:
         self.__dict__.setdefault("_buffer_names", {})[name] = persistent
         setattr(self, name, tensor)
 
+    def _check_new_name(self, kind: str, name, allowed: type) -> None:
+        """PyTorch's rules for a registered name: a non-empty str without '.', not shadowing an
+        attribute of another kind (e.g. a method)."""
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"{kind} name must be a non-empty string without '.', got {name!r}")
+        if hasattr(self, name) and not (name in self.__dict__
+                                        and isinstance(self.__dict__[name], (allowed, type(None)))):
+            raise KeyError(f"attribute '{name}' already exists")
+
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                             f"(Parameter or None required)")
+        self._check_new_name("parameter", name, Parameter)
         setattr(self, name, param)
 
     def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._check_new_name("module", name, Module)
         setattr(self, name, module)
 
     register_module = add_module  # PyTorch's alias
