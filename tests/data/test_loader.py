@@ -217,3 +217,24 @@ def test_loader_equals_torch():
         for a, b in zip(ours, theirs):
             for fa, fb in zip(a, b):
                 np.testing.assert_array_equal(fa.numpy(), fb.numpy())
+
+
+def test_concat_dataset_and_dataset_addition():
+    from tinygrad_cnn.data import ConcatDataset
+    a, b = TensorDataset(np.arange(3)), TensorDataset(np.arange(10, 12))
+    both = a + b
+    assert isinstance(both, ConcatDataset) and len(both) == 5 and both.cumulative_sizes == [3, 5]
+    assert [int(both[i][0]) for i in range(5)] == [0, 1, 2, 10, 11] and int(both[-1][0]) == 11
+    with pytest.raises(ValueError, match="should not exceed dataset length"):
+        both[-6]
+    with pytest.raises(IndexError, match="out of range"):
+        both[5]
+    with pytest.raises(ValueError, match="empty iterable"):
+        ConcatDataset([])
+    assert [yb.numpy().tolist() for (yb,) in DataLoader(both, batch_size=4)] == [[0, 1, 2, 10], [11]]
+
+
+def test_subset_takes_a_list_of_positions():
+    sub = Subset(TensorDataset(np.arange(10, 20)), [5, 2, 7])
+    (values,) = sub[[0, 2]]
+    assert values.tolist() == [15, 17]

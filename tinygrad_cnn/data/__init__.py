@@ -5,12 +5,13 @@
     loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True, seed=0)
 """
 from . import datasets, transforms
-from .dataset import Dataset, Subset, TensorDataset, random_split, stratified_split
+from .dataset import (ConcatDataset, Dataset, Subset, TensorDataset, random_split,
+                      stratified_split)
 from .loader import DataLoader, default_collate, default_convert
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
                       SubsetRandomSampler, WeightedRandomSampler)
 
-__all__ = ["datasets", "transforms", "Dataset", "Subset", "TensorDataset", "random_split",
+__all__ = ["datasets", "transforms", "Dataset", "ConcatDataset", "Subset", "TensorDataset", "random_split",
            "stratified_split", "DataLoader", "default_collate", "default_convert", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]

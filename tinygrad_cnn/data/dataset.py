@@ -5,6 +5,7 @@ whole arrays may also offer `get_batch(indices)`, returning the stacked batch in
 fancy-index; `DataLoader` uses it instead of a Python loop over samples (the fast path).
 """
 import math
+from bisect import bisect_right
 
 import numpy as np
 
@@ -20,6 +21,44 @@ class Dataset:
 
     def __len__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+    def __add__(self, other):
+        """`a + b` is ConcatDataset([a, b]): the samples of a, then those of b."""
+        return ConcatDataset([self, other])
+
+
+class ConcatDataset(Dataset):
+    """Several datasets one after the other, as torch.utils.data.ConcatDataset.
+
+    Args:
+        datasets: a non-empty iterable of datasets.
+
+    Example:
+        >>> both = ConcatDataset([TensorDataset(np.zeros(3)), TensorDataset(np.ones(2))])
+        >>> len(both), float(both[3][0])
+        (5, 1.0)
+    """
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+        self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]).tolist())
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index):
+        if index < 0:
+            if -index > len(self):
+                raise ValueError(f"ConcatDataset: absolute value of index {index} should not "
+                                 f"exceed dataset length {len(self)}")
+            index += len(self)
+        which = bisect_right(self.cumulative_sizes, index)   # the first dataset ending after it
+        if which == len(self.datasets):
+            raise IndexError(f"ConcatDataset: index {index} is out of range for length {len(self)}")
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][index - start]
 
 
 class TensorDataset(Dataset):
@@ -91,6 +130,8 @@ class Subset(Dataset):
         return len(self.indices)
 
     def __getitem__(self, index):
+        if isinstance(index, list):  # a list of positions, as PyTorch's Subset allows
+            return self.dataset[[int(self.indices[i]) for i in index]]
         return self.dataset[int(self.indices[index])]
 
     def __getattr__(self, name):
