@@ -1,6 +1,6 @@
 """tg.viz.summary against the course notes' tables (seed 003: the MNIST / CIFAR-10 net, LeNet-5,
-AlexNet as CaffeNet, VGG-16; seed 000: VGG-16's memory), the counting rules, the flag for windows
-that do not tile, bad input, and the `summary` command."""
+AlexNet as CaffeNet, VGG-16, ResNet-34; seed 000: VGG-16's memory), the counting rules, the flag
+for windows that do not tile, bad input, and the `summary` command."""
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import models
 import tinygrad_cnn as tg
 from models.alexnet import CaffeNet
 from models.lenet import LeNet5, SeedNet
@@ -188,6 +189,44 @@ def test_vgg16_activation_memory_is_the_sum_of_the_seed_000_memory_column(vgg16_
     assert s.forward_bytes == s.activations * BYTES_PER_VALUE
     assert round(s.forward_bytes / 1e6) == 61
     assert s.training_bytes == 2 * s.forward_bytes
+
+
+# --- seed 003, "ResNet-34": one row per stem, stage and block group --------------------------------
+# (prefixes of our layer names, parameters, operations, volume) as printed in the seed. The seed
+# counts each conv with a bias and no BatchNorm (BN folded into the conv): one value per output
+# channel, i.e. half of BatchNorm's (gamma, beta).
+RESNET34_TABLE = [
+    (("conv1", "bn1"), 9_472, 118_816_768, 112 * 112 * 64),
+    (("layer1.",), 221_568, 694_837_248, 56 * 56 * 64),                      # 3×
+    (("layer2.0.",), 229_760, 180_182_016, 28 * 28 * 128),
+    (("layer2.1.", "layer2.2.", "layer2.3."), 885_504, 694_235_136, 28 * 28 * 128),  # 3×
+    (("layer3.0.",), 918_272, 180_006_400, 14 * 14 * 256),
+    (tuple(f"layer3.{i}." for i in range(1, 6)), 5_900_800, 1_156_556_800, 14 * 14 * 256),  # 5×
+    (("layer4.0.",), 3_671_552, 179_918_592, 7 * 7 * 512),
+    (("layer4.1.", "layer4.2."), 9_439_232, 462_522_368, 7 * 7 * 512),      # 2×
+]
+
+
+def test_resnet34_matches_the_seed_table_with_batchnorm_folded_into_conv_biases():
+    s = summary(models.create("resnet34"), (1, 3, 224, 224))
+    for prefixes, parameters, operations, volume in RESNET34_TABLE:
+        rows = [r for r in s.rows if r.name in prefixes or r.name.startswith(prefixes)]
+        convs = [r for r in rows if r.kind == "Conv2d"]
+        biases = [(r.parameters // 2, r.volume // r.output_shape[1])    # (channels, positions)
+                  for r in rows if r.kind == "BatchNorm2d"]
+        assert sum(r.parameters for r in convs) + sum(c for c, _ in biases) == parameters
+        folded = sum(r.operations for r in convs) + sum(c * n for c, n in biases)
+        # The first block of layers 2-4 (stride 2, projection shortcut) has, in the seed, one
+        # more operation per input channel and output position than its convolutions perform.
+        in_channels, positions = convs[0].input_shape[1], volume // rows[-1].output_shape[1]
+        strided = prefixes[0].endswith(".0.") and prefixes[0] != "layer1.0."
+        assert operations - folded == (in_channels * positions if strided else 0)
+        assert rows[-1].volume == volume
+    rows = [(r.name, r.parameters, r.operations, r.volume) for r in s.rows
+            if r.name in ("maxpool", "avgpool", "fc")]
+    assert rows == [("maxpool", 0, 802_816, 56 * 56 * 64), ("avgpool", 0, 25_088, 512),
+                    ("fc", 513_000, 513_000, 1_000)]
+    assert s.parameters == 21_797_672
 
 
 # --- counting rules -----------------------------------------------------------------------------
