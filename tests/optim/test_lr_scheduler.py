@@ -91,7 +91,22 @@ def test_state_dict_round_trip():
     other = lr_scheduler.StepLR(_sgd(1.0), step_size=5)
     other.load_state_dict(state)
     assert other.step_size == 2 and other.last_epoch == 3
-    assert "lr_lambdas" not in lr_scheduler.LambdaLR(_sgd(), lambda e: 1.0).state_dict()
+    # functions are code, not state: None in their place, as PyTorch (a callable object's
+    # attributes are kept instead, and restored on load)
+    assert lr_scheduler.LambdaLR(_sgd(), lambda e: 1.0).state_dict()["lr_lambdas"] == [None]
+
+    class Decay:
+        def __init__(self, rate):
+            self.rate = rate
+
+        def __call__(self, epoch):
+            return self.rate ** epoch
+
+    decay = Decay(0.5)
+    saved = lr_scheduler.LambdaLR(_sgd(), Decay(0.1)).state_dict()
+    assert saved["lr_lambdas"] == [{"rate": 0.1}]
+    lr_scheduler.LambdaLR(_sgd(), decay).load_state_dict(saved)
+    assert decay.rate == 0.1
 
 
 @pytest.mark.parametrize("make", [
@@ -198,3 +213,63 @@ def test_reduce_on_plateau_covers_groups_added_later():
     with pytest.raises(RuntimeError, match=r"number of param groups in the `optimizer` \(3\)"):
         listed.step(1.0)
     assert [g["lr"] for g in opt.param_groups][:2] == [pytest.approx(0.3), 0.3]  # unchanged
+
+
+def test_warm_up_polynomial_and_restart_schedules_by_hand():
+    linear = lr_scheduler.LinearLR(_sgd(1.0), start_factor=0.25, total_iters=3)
+    assert _lrs(linear, 5) == pytest.approx([0.25, 0.5, 0.75, 1.0, 1.0], rel=1e-12)
+    constant = lr_scheduler.ConstantLR(_sgd(1.0), factor=0.5, total_iters=2)
+    assert _lrs(constant, 4) == pytest.approx([0.5, 0.5, 1.0, 1.0])
+    poly = lr_scheduler.PolynomialLR(_sgd(1.0), total_iters=4, power=2.0)
+    assert _lrs(poly, 6) == pytest.approx([1, 0.5625, 0.25, 0.0625, 0, 0], abs=1e-12)
+    mult = lr_scheduler.MultiplicativeLR(_sgd(1.0), lambda epoch: 0.5)
+    assert _lrs(mult, 3) == pytest.approx([1, 0.5, 0.25])
+    sgdr = lr_scheduler.CosineAnnealingWarmRestarts(_sgd(1.0), T_0=2, T_mult=2)
+    # cycles of 2 then 4 epochs: cos steps of pi/2, then of pi/4, each cycle restarting at 1
+    c = (1 + math.cos(math.pi / 4)) / 2
+    assert _lrs(sgdr, 7) == pytest.approx([1, 0.5, 1, c, 0.5, 1 - c, 1], abs=1e-12)
+
+
+def test_sequential_lr_switches_at_the_milestones():
+    opt = _sgd(1.0)
+    warm = lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+    decay = lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    sched = lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[3])
+    # warm-up 0.5, 0.75, 1; at epoch 3 the decay starts from its own epoch 0 (the initial lr)
+    assert _lrs(sched, 6) == pytest.approx([0.5, 0.75, 1.0, 1.0, 0.5, 0.25])
+    state = sched.state_dict()
+    assert [s["last_epoch"] for s in state["_schedulers"]] == [2, 3]
+    with pytest.raises(ValueError, match="one more than the number of milestone points"):
+        lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[])
+    with pytest.raises(ValueError, match="does not support `ReduceLROnPlateau`"):
+        lr_scheduler.SequentialLR(opt, [warm, lr_scheduler.ReduceLROnPlateau(opt)], [2])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        lr_scheduler.ConstantLR(opt, factor=2.0)
+    with pytest.raises(ValueError, match="positive integer T_0"):
+        lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, opt: lib.MultiplicativeLR(opt, lambda epoch: 0.9),
+    lambda lib, opt: lib.ConstantLR(opt, factor=0.5, total_iters=3),
+    lambda lib, opt: lib.LinearLR(opt, 0.1, 0.7, total_iters=6),
+    lambda lib, opt: lib.PolynomialLR(opt, total_iters=8, power=1.5),
+    lambda lib, opt: lib.CosineAnnealingWarmRestarts(opt, 3, 2, eta_min=0.001),
+    lambda lib, opt: lib.SequentialLR(opt, [lib.LinearLR(opt, 0.1, total_iters=4),
+                                            lib.CosineAnnealingLR(opt, 10)], [4]),
+    lambda lib, opt: lib.SequentialLR(opt, [lib.ConstantLR(opt, 0.5, 2), lib.ExponentialLR(opt, 0.9),
+                                            lib.StepLR(opt, 3)], [3, 9]),
+])
+def test_more_schedules_equal_torch(make):
+    torch = pytest.importorskip("torch")
+    opt = _sgd(0.1, groups=2)
+    opt.param_groups[1]["lr"] = 0.05
+    topt = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.ones(1))], "lr": lr}
+                            for lr in (0.1, 0.05)], lr=0.1)
+    ours, theirs = make(lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
+    for _ in range(30):
+        assert ours.get_last_lr() == theirs.get_last_lr()  # bit for bit
+        opt.step(), topt.step()
+        ours.step(), theirs.step()
+    assert sorted(ours.state_dict()) == sorted(k for k in theirs.state_dict()
+                                               if k != "_get_lr_called_within_step")

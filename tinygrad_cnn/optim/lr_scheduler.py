@@ -6,8 +6,13 @@ Like PyTorch's, StepLR, MultiStepLR, ExponentialLR and CosineAnnealingLR are cha
 step() changes the lr the groups hold now (e.g. multiplies it by gamma) rather than recomputing it
 from the initial lr, so two schedulers on one optimizer compose, a hand-set lr is respected, and
 the values are PyTorch's to the last bit. `step(epoch)` (deprecated) uses the closed form instead.
+
+Here: the base class, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR and
+ReduceLROnPlateau; _more_schedules.py adds MultiplicativeLR, ConstantLR, LinearLR, PolynomialLR,
+CosineAnnealingWarmRestarts and SequentialLR (all importable from here).
 """
 import math
+import types
 import warnings
 from bisect import bisect_right
 from collections import Counter
@@ -38,9 +43,13 @@ class LRScheduler:
                                f"resuming an optimizer")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Set the lr of epoch last_epoch + 1 (the initial lr for a fresh start)."""
         self._step_count = 0
         self._is_initial = True  # the constructor's step must not move a resumed lr further
-        self.step()  # sets the lr of epoch last_epoch + 1 (the initial lr for a fresh start)
+        self.step()
         self._is_initial = False
 
     def get_lr(self) -> list:
@@ -53,11 +62,16 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         self._step_count += 1
+        if epoch is not None:
+            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated, as in PyTorch",
+                          UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Move to the next epoch (or to `epoch`, by the closed form) and set the groups' lr."""
         if epoch is None:
             self.last_epoch += 1
         else:
-            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated, as in PyTorch",
-                          UserWarning, stacklevel=2)
             self.last_epoch = epoch
         closed_form = getattr(self, "_closed_form_lr", None)
         lrs = closed_form() if epoch is not None and closed_form else self.get_lr()
@@ -185,20 +199,46 @@ class CosineAnnealingLR(LRScheduler):
 
 class LambdaLR(LRScheduler):
     """lr = initial_lr * lr_lambda(epoch); one function, or a list with one per group.
-    The functions are not part of the state dict."""
+
+    The state dict holds, per function, None (plain functions and lambdas are code, not state)
+    or the attributes of a callable object, as PyTorch's."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
         n = len(optimizer.param_groups)
         self.lr_lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
         if len(self.lr_lambdas) != n:
             raise ValueError(f"Expected {n} lr_lambdas, but got {len(self.lr_lambdas)}")
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list:
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self) -> dict:
-        return {k: v for k, v in super().state_dict().items() if k != "lr_lambdas"}
+        return _state_with_lambdas(self)
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        _load_with_lambdas(self, state_dict)
+
+
+def _state_with_lambdas(scheduler) -> dict:
+    """A scheduler's state with, per lr function, None (plain functions and lambdas are code,
+    not state) or the attributes of a callable object, as PyTorch saves them."""
+    state = {k: v for k, v in scheduler.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
+    state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(vars(fn))
+                           for fn in scheduler.lr_lambdas]
+    return state
+
+
+def _load_with_lambdas(scheduler, state_dict: dict) -> None:
+    state = dict(state_dict)
+    saved = state.pop("lr_lambdas", [None] * len(scheduler.lr_lambdas))
+    scheduler.__dict__.update(state)  # the functions themselves stay
+    for fn, attributes in zip(scheduler.lr_lambdas, saved):
+        if attributes is not None:
+            vars(fn).update(attributes)
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -281,3 +321,9 @@ class ReduceLROnPlateau(LRScheduler):
                 else a < best - self.threshold
         return a > best * (self.threshold + 1.0) if self.threshold_mode == "rel" \
             else a > best + self.threshold
+
+
+# The warm-up, polynomial, restarting and sequential schedules live in their own file; imported
+# last because they subclass LRScheduler above.
+from ._more_schedules import (ConstantLR, CosineAnnealingWarmRestarts, LinearLR,  # noqa: E402
+                              MultiplicativeLR, PolynomialLR, SequentialLR)
