@@ -376,3 +376,12 @@ def test_legacy_reduction_flags(size_average, reduce):
     assert_same(lambda x: F.cross_entropy(x, t64(target), size_average=size_average, reduce=reduce),
                 lambda x: TF.cross_entropy(x, torch.tensor(target), size_average=size_average,
                                            reduce=reduce), (4, 5))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_of_volumes(training):
+    stats = (t64(np.zeros(3)), t64(np.ones(3))), (torch.zeros(3, dtype=torch.float64),
+                                                  torch.ones(3, dtype=torch.float64))
+    assert_same(lambda x, w: F.batch_norm(x, *stats[0], w, None, training),
+                lambda x, w: TF.batch_norm(x, *stats[1], w, None, training), (2, 3, 2, 3, 2), (3,))
+    np.testing.assert_allclose(stats[0][1].numpy(), stats[1][1].numpy(), atol=ATOL)

@@ -12,9 +12,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """Normalise each channel (axis 1) by batch statistics (training) or running ones (eval).
 
     In training mode running_mean / running_var (if given) are updated in place.
-    Shape: input (N, C) or (N, C, H, W); running stats, weight, bias (C,)."""
+    Shape: input (N, C, *): (N, C), (N, C, L), (N, C, H, W), (N, C, D, H, W) ...;
+           running stats, weight, bias (C,)."""
     fn = "batch_norm"
-    check_tensor(fn, "input", input, ndim=(2, 3, 4))
+    check_tensor(fn, "input", input)
+    if input.ndim < 2:
+        raise ValueError(f"{fn}: input must have 2 or more dimensions (N, C, ...), got shape "
+                         f"{input.shape}")
     C = input.shape[1]
     if C == 0:
         raise ValueError(f"{fn}: input has no channels (shape {input.shape})")
