@@ -235,3 +235,23 @@ def test_loading_an_older_state_dict_fills_new_group_keys_with_defaults():
     assert group["decoupled_weight_decay"] is False
     p.grad = tg.Tensor(np.ones(2))
     opt.step()
+
+
+def test_a_torch_optimizer_state_dict_loads_and_continues_identically():
+    torch = pytest.importorskip("torch")
+    start = np.array([1.0, -2.0, 3.0])
+    theirs = torch.nn.Parameter(torch.tensor(start))
+    topt = torch.optim.Adam([theirs], lr=0.1, amsgrad=True)
+    for step in range(3):
+        theirs.grad = torch.tensor(start * (step + 1))
+        topt.step()
+    ours = Parameter(theirs.detach().numpy().copy())
+    opt = optim.Adam([ours], lr=0.5)
+    opt.load_state_dict(topt.state_dict())          # torch tensors inside, step a tensor too
+    assert isinstance(opt.state[ours]["exp_avg"], np.ndarray) and opt.state[ours]["step"] == 3.0
+    for step in range(3, 5):
+        theirs.grad = torch.tensor(start * (step + 1))
+        ours.grad = tg.Tensor(start * (step + 1))
+        topt.step()
+        opt.step()
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)

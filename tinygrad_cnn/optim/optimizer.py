@@ -167,9 +167,12 @@ class Optimizer:
 
 
 def _cast_state(name: str, value, p: Tensor):
-    """A copy of one saved state value, floating arrays in the parameter's dtype (not 'step')."""
+    """A copy of one saved state value, floating arrays in the parameter's dtype (not 'step').
+    Other array-likes (e.g. the torch tensors of a PyTorch optimizer's state dict) become arrays."""
     if isinstance(value, Tensor):
         value = value.data
+    elif hasattr(value, "__array__") and not isinstance(value, np.ndarray):
+        value = np.asarray(value)
     if name == "step":
         return float(value)
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
