@@ -273,3 +273,48 @@ def test_more_schedules_equal_torch(make):
         ours.step(), theirs.step()
     assert sorted(ours.state_dict()) == sorted(k for k in theirs.state_dict()
                                                if k != "_get_lr_called_within_step")
+
+
+def test_one_cycle_by_hand():
+    opt = optim.SGD([Parameter([1.0])], lr=0.1, momentum=0.9)
+    sched = lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=5, pct_start=0.4,
+                                    anneal_strategy="linear", div_factor=10.0, final_div_factor=1.0)
+    # up from 0.1 to 1.0 by step 1 (0.4 * 5 - 1), then linearly down to 0.1 at step 4;
+    # momentum goes the other way, 0.95 -> 0.85 -> 0.95
+    lrs, momenta = [], []
+    for _ in range(5):
+        lrs.append(sched.get_last_lr()[0])
+        momenta.append(opt.param_groups[0]["momentum"])
+        opt.step()
+        sched.step()
+    assert lrs == pytest.approx([0.1, 1.0, 0.7, 0.4, 0.1])
+    assert momenta == pytest.approx([0.95, 0.85, 0.85 + 0.1 / 3, 0.85 + 0.2 / 3, 0.95])
+    with pytest.raises(ValueError, match="Tried to step 6 times"):
+        sched.step()
+    with pytest.raises(ValueError, match="either total_steps OR"):
+        lr_scheduler.OneCycleLR(opt, max_lr=1.0)
+    with pytest.raises(ValueError, match="must support momentum or beta1"):
+        lr_scheduler.OneCycleLR(optim.Optimizer([Parameter([1.0])], {"lr": 0.1}), 1.0, 5)
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+@pytest.mark.parametrize("kwargs", [
+    dict(max_lr=1.0, total_steps=20), dict(max_lr=0.5, total_steps=30, three_phase=True),
+    dict(max_lr=[1.0, 0.3], epochs=3, steps_per_epoch=7, anneal_strategy="linear", pct_start=0.25),
+])
+def test_one_cycle_equals_torch(optimizer, kwargs):
+    torch = pytest.importorskip("torch")
+    extra = {"momentum": 0.9} if optimizer == "SGD" else {}
+    opt = getattr(optim, optimizer)([{"params": [Parameter([1.0])]},
+                                     {"params": [Parameter([1.0])], "lr": 0.5}], lr=0.1, **extra)
+    topt = getattr(torch.optim, optimizer)([{"params": [torch.nn.Parameter(torch.ones(1))]},
+                                            {"params": [torch.nn.Parameter(torch.ones(1))],
+                                             "lr": 0.5}], lr=0.1, **extra)
+    ours = lr_scheduler.OneCycleLR(opt, **kwargs)
+    theirs = torch.optim.lr_scheduler.OneCycleLR(topt, **kwargs)
+    key = "momentum" if optimizer == "SGD" else "betas"
+    for _ in range(ours.total_steps):
+        assert ours.get_last_lr() == theirs.get_last_lr()
+        assert [g[key] for g in opt.param_groups] == [g[key] for g in topt.param_groups]
+        opt.step(), topt.step()
+        ours.step(), theirs.step()
