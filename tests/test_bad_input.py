@@ -51,6 +51,8 @@ import tinygrad_cnn.nn.functional as F
     (lambda: F.pad(tg.zeros(1, 1, 3), (3, 0), mode="reflect"), "allows padding of at most 2"),
     (lambda: F.pad(tg.zeros(3), (1, 1), mode="replicate"), "pads the last 1, 2 or 3 axes"),
     (lambda: F.local_response_norm(tg.zeros(3, 4), 2), "input must have 3 or more dimensions"),
+    (lambda: tg.zeros(2, 3) @ tg.zeros(3, 2, dtype=tg.float64),
+     "matmul: tensors must share one dtype, but input is float32, other is float64"),
 ])
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError)) as info:

@@ -37,6 +37,7 @@ def matmul(input, other):
     if inner_a != inner_b:
         raise ValueError(f"matmul: inner dimensions differ: input {input.shape} has {inner_a} "
                          f"columns but other {other.shape} has {inner_b} rows")
+    check_same_dtype("matmul", input=input, other=other)  # PyTorch does not promote here
     try:
         import numpy as np
         np.broadcast_shapes(input.shape[:-2], other.shape[:-2])
