@@ -147,3 +147,9 @@ def test_an_empty_dim_list_reduces_over_every_axis():
     x = tg.tensor([[1.0, 2.0], [3.0, 6.0]])
     assert x.sum(dim=()).item() == 12.0 and x.mean(dim=[]).item() == 3.0
     assert x.sum(dim=(), keepdim=True).shape == (1, 1)
+
+
+def test_squeeze_takes_a_tuple_of_dims():
+    x = tg.zeros(1, 3, 1)
+    assert x.squeeze((0, 2)).shape == (3,) and x.squeeze((0, 1)).shape == (3, 1)
+    assert x.squeeze(()).shape == (1, 3, 1) and x.squeeze(1).shape == (1, 3, 1)

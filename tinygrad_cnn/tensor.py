@@ -348,12 +348,19 @@ class Tensor(PortingMethods):
         return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
 
     def squeeze(self, dim=None):
+        """Drop size-1 axes: all of them, or those among `dim` (an int or a tuple, as PyTorch 2);
+        a named axis of another size stays."""
         if dim is None:
             return self.reshape(tuple(s for s in self.shape if s != 1))
-        axis = self._axis(dim)
-        if self.shape[axis] != 1:
+        if isinstance(dim, (tuple, list)):
+            axes = {self._axis(d) for d in dim}
+        else:
+            axes = {self._axis(dim)}
+        if self.ndim == 0:
             return self
-        return self.reshape(self.shape[:axis] + self.shape[axis + 1:])
+        if not any(self.shape[a] == 1 for a in axes):
+            return self
+        return self.reshape(tuple(s for a, s in enumerate(self.shape) if not (a in axes and s == 1)))
 
     def permute(self, *dims):
         dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
