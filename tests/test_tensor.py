@@ -153,3 +153,8 @@ def test_squeeze_takes_a_tuple_of_dims():
     x = tg.zeros(1, 3, 1)
     assert x.squeeze((0, 2)).shape == (3,) and x.squeeze((0, 1)).shape == (3, 1)
     assert x.squeeze(()).shape == (1, 3, 1) and x.squeeze(1).shape == (1, 3, 1)
+
+
+def test_max_and_min_of_two_tensors_are_element_wise():
+    a, b = tg.tensor([1.0, 5.0, 3.0]), tg.tensor([2.0, 4.0, 3.0])
+    assert tg.max(a, b).tolist() == [2.0, 5.0, 3.0] and a.min(b).tolist() == [1.0, 4.0, 3.0]

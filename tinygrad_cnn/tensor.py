@@ -297,6 +297,9 @@ class Tensor(PortingMethods):
         the gradient then going to the returned index (the first maximum)."""
         if dim is None:
             return ops.Max.apply(self, axis=None, keepdims=False)
+        if isinstance(dim, Tensor):  # torch.max(a, b): the element-wise maximum
+            from .functions import maximum
+            return maximum(self, dim)
         axis = self._axis(dim)
         indices = self.data.argmax(axis=axis)
         grid = list(np.indices(indices.shape, sparse=True))
@@ -309,6 +312,9 @@ class Tensor(PortingMethods):
     def min(self, dim=None, keepdim: bool = False):
         if dim is None:
             return -((-self).max())
+        if isinstance(dim, Tensor):  # torch.min(a, b): the element-wise minimum
+            from .functions import minimum
+            return minimum(self, dim)
         values, indices = (-self).max(dim, keepdim)
         return MaxResult(-values, indices)
 
