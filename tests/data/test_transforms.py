@@ -91,3 +91,24 @@ def test_compose_inside_tensor_dataset_runs_on_batches():
     assert set(np.unique(xb.data)) <= {0.0, 1.0}                    # 1 inside, 0 from padding
     assert ds[0][0].shape == (1, 4, 4)                              # per-item path too
     assert "Normalize" in repr(t)
+
+
+def test_random_crop_padding_forms_and_pad_if_needed_as_torchvision():
+    x = np.ones((1, 2, 3), dtype=np.float32)                        # (C, H=2, W=3)
+    # (left/right, top/bottom) = (2, 1): width 3 + 4, height 2 + 2; a full-size crop keeps it all
+    out = RandomCrop((4, 7), padding=(2, 1), generator=0)(x)
+    assert out.shape == (1, 4, 7) and out.sum() == 6 and out[0, 1:3, 2:5].sum() == 6
+    # (left, top, right, bottom) = (1, 0, 0, 2)
+    out = RandomCrop((4, 4), padding=(1, 0, 0, 2), generator=0)(x)
+    np.testing.assert_array_equal(out[0, :2, 1:], np.ones((2, 3)))
+    assert out[0, :, 0].sum() == 0 and out[0, 2:].sum() == 0
+    grown = RandomCrop((4, 5), pad_if_needed=True, generator=0)(x)  # 2x3 grows to 4x5
+    assert grown.shape == (1, 4, 5) and grown.sum() == 6
+    with pytest.raises(ValueError, match="sequence of 2 or 4"):
+        RandomCrop(2, padding=(1, 2, 3))
+
+
+def test_reprs_follow_torchvision():
+    t = Compose([Normalize((0.5,), (0.25,)), RandomCrop(32, padding=4)])
+    assert repr(t) == ("Compose(\n    Normalize(mean=(0.5,), std=(0.25,))\n"
+                       "    RandomCrop(size=(32, 32), padding=4)\n)")

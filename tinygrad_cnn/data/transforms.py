@@ -36,7 +36,8 @@ class Compose:
         return x
 
     def __repr__(self):
-        return "Compose(" + ", ".join(repr(t) for t in self.transforms) + ")"
+        # torchvision's layout: one transform per line, indented by four spaces
+        return "Compose(" + "".join(f"\n    {t!r}" for t in self.transforms) + "\n)"
 
 
 class ToFloat:
@@ -71,7 +72,9 @@ class Normalize:
         x: (C, H, W) or (N, C, H, W), float (float32 or float64; integer input becomes float32).
     """
 
-    def __init__(self, mean, std):
+    def __init__(self, mean, std, inplace: bool = False):
+        self._given = (mean, std)  # printed as written, as torchvision does
+        self.inplace = inplace     # accepted for torchvision code; the result is a new array
         self.mean = np.atleast_1d(np.asarray(mean, dtype=np.float64))
         self.std = np.atleast_1d(np.asarray(std, dtype=np.float64))
         if self.mean.ndim != 1 or self.std.ndim != 1:
@@ -91,37 +94,48 @@ class Normalize:
         return ((x.astype(dtype, copy=False) - mean) / std).astype(dtype, copy=False)
 
     def __repr__(self):
-        return f"Normalize(mean={self.mean.tolist()}, std={self.std.tolist()})"
+        return f"Normalize(mean={self._given[0]}, std={self._given[1]})"
 
 
 class RandomCrop:
-    """Pad the borders, then cut a `size` window at a random position (per image).
+    """Pad the borders, then cut a `size` window at a random position (per image), with
+    torchvision's arguments.
 
     Args:
         size: output (h, w), or an int for a square.
-        padding: pixels added on each side before cropping (int or (pad_h, pad_w)).
+        padding: pixels added before cropping: an int for every side, (left/right, top/bottom),
+            or (left, top, right, bottom), as torchvision; None for none.
+        pad_if_needed: also pad an image smaller than `size` up to it (on both sides of each
+            short axis).
         fill: value of constant padding.
         padding_mode: 'constant', 'edge', 'reflect' or 'symmetric' (numpy.pad's names).
         generator: np.random.Generator, int seed, or None for the global generator.
 
     Shape:
-        (C, H, W) -> (C, h, w); (N, C, H, W) -> (N, C, h, w); needs h <= H + 2*pad_h,
-        w <= W + 2*pad_w.
+        (C, H, W) -> (C, h, w); (N, C, H, W) -> (N, C, h, w); needs h <= H + top + bottom and
+        w <= W + left + right (unless pad_if_needed).
     """
 
-    def __init__(self, size, padding=0, fill=0, padding_mode="constant", generator=None):
+    def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant",
+                 generator=None):
         self.size = _pair(size, "RandomCrop size")
-        self.padding = _pair(0 if padding is None else padding, "RandomCrop padding")
+        self.padding = padding
+        self._borders = _borders(padding)                      # (left, top, right, bottom)
         if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
             raise ValueError(f"RandomCrop: unknown padding_mode {padding_mode!r}")
-        self.fill, self.padding_mode = fill, padding_mode
+        self.pad_if_needed, self.fill, self.padding_mode = pad_if_needed, fill, padding_mode
         self.generator = None if generator is None else np.random.default_rng(generator)
 
     def __call__(self, x):
         _check_image(x, "RandomCrop")
         batch = x if x.ndim == 4 else x[None]                  # (N, C, H, W)
-        (ph, pw), (h, w) = self.padding, self.size
-        pads = ((0, 0), (0, 0), (ph, ph), (pw, pw))
+        (left, top, right, bottom), (h, w) = self._borders, self.size
+        if self.pad_if_needed:  # grow each short axis to the crop, half on each side
+            short_h = max(h - (batch.shape[2] + top + bottom), 0)
+            short_w = max(w - (batch.shape[3] + left + right), 0)
+            top, bottom = top + short_h - short_h // 2, bottom + short_h // 2
+            left, right = left + short_w - short_w // 2, right + short_w // 2
+        pads = ((0, 0), (0, 0), (top, bottom), (left, right))
         kwargs = {"constant_values": self.fill} if self.padding_mode == "constant" else {}
         padded = np.pad(batch, pads, mode=self.padding_mode, **kwargs)   # (N, C, H+2ph, W+2pw)
         if h > padded.shape[2] or w > padded.shape[3]:
@@ -137,6 +151,22 @@ class RandomCrop:
 
     def __repr__(self):
         return f"RandomCrop(size={self.size}, padding={self.padding})"
+
+
+def _borders(padding) -> tuple[int, int, int, int]:
+    """torchvision's padding forms as (left, top, right, bottom)."""
+    if padding is None:
+        return (0, 0, 0, 0)
+    values = (padding,) if np.isscalar(padding) else tuple(padding)
+    if len(values) not in (1, 2, 4) or any(int(v) != v or v < 0 for v in values):
+        raise ValueError(f"RandomCrop padding: expected a non-negative int or a sequence of 2 "
+                         f"or 4 of them, got {padding!r}")
+    values = tuple(int(v) for v in values)
+    if len(values) == 1:
+        return values * 4
+    if len(values) == 2:                                        # (left/right, top/bottom)
+        return (values[0], values[1], values[0], values[1])
+    return values
 
 
 class RandomHorizontalFlip:
