@@ -266,6 +266,11 @@ def test_replacing_a_parameter_or_submodule_by_a_wrong_type_is_refused():
     with pytest.raises(TypeError, match="cannot assign 'int' as child module 'fc'"):
         net.fc = 3
     assert isinstance(net.fc, nn.Linear)
+    bn = nn.BatchNorm2d(2)
+    with pytest.raises(TypeError, match="cannot assign 'float' as buffer 'running_mean'"):
+        bn.running_mean = 0.0
+    bn.running_mean = tg.ones(2)                      # a Tensor stays a buffer
+    assert [n for n, _ in bn.named_buffers()][0] == "running_mean"
 
 
 def test_state_dict_prefix_is_prepended_as_given():

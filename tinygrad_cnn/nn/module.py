@@ -126,6 +126,10 @@ class Module:
         if isinstance(current, Module) and value is not None and not isinstance(value, Module):
             raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' "
                             f"(Module or None expected)")
+        if name in self.__dict__.get("_buffer_names", ()) and value is not None \
+                and not isinstance(value, Tensor):
+            raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                            f"(Tensor or None expected)")
         object.__setattr__(self, name, value)
 
     # -- hooks ------------------------------------------------------------------------------------
