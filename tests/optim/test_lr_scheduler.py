@@ -259,6 +259,8 @@ def test_sequential_lr_switches_at_the_milestones():
                                             lib.CosineAnnealingLR(opt, 10)], [4]),
     lambda lib, opt: lib.SequentialLR(opt, [lib.ConstantLR(opt, 0.5, 2), lib.ExponentialLR(opt, 0.9),
                                             lib.StepLR(opt, 3)], [3, 9]),
+    lambda lib, opt: lib.ChainedScheduler([lib.LinearLR(opt, 0.2, total_iters=4),
+                                           lib.CosineAnnealingLR(opt, 12)]),
 ])
 def test_more_schedules_equal_torch(make):
     torch = pytest.importorskip("torch")
@@ -318,3 +320,15 @@ def test_one_cycle_equals_torch(optimizer, kwargs):
         assert [g[key] for g in opt.param_groups] == [g[key] for g in topt.param_groups]
         opt.step(), topt.step()
         ours.step(), theirs.step()
+
+
+def test_chained_scheduler_steps_all_of_them():
+    opt = _sgd(1.0)
+    chained = lr_scheduler.ChainedScheduler([lr_scheduler.ConstantLR(opt, 0.1, total_iters=2),
+                                             lr_scheduler.ExponentialLR(opt, 0.5)])
+    assert _lrs(chained, 4) == pytest.approx([0.1, 0.05, 0.25, 0.125])
+    assert [s["last_epoch"] for s in chained.state_dict()["_schedulers"]] == [4, 4]
+    with pytest.raises(ValueError, match="at least one scheduler"):
+        lr_scheduler.ChainedScheduler([])
+    with pytest.raises(ValueError, match="same optimizer"):
+        lr_scheduler.ChainedScheduler([lr_scheduler.ExponentialLR(_sgd(), 0.5)], optimizer=opt)

@@ -9,7 +9,8 @@ the values are PyTorch's to the last bit. `step(epoch)` (deprecated) uses the cl
 
 Here: the base class, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR and
 ReduceLROnPlateau; _more_schedules.py adds MultiplicativeLR, ConstantLR, LinearLR, PolynomialLR,
-CosineAnnealingWarmRestarts, SequentialLR and OneCycleLR (all importable from here).
+CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler and OneCycleLR (all importable from
+here).
 """
 import math
 import types
@@ -325,5 +326,6 @@ class ReduceLROnPlateau(LRScheduler):
 
 # The warm-up, polynomial, restarting and sequential schedules live in their own file; imported
 # last because they subclass LRScheduler above.
-from ._more_schedules import (ConstantLR, CosineAnnealingWarmRestarts, LinearLR,  # noqa: E402
-                              MultiplicativeLR, OneCycleLR, PolynomialLR, SequentialLR)
+from ._more_schedules import (ChainedScheduler, ConstantLR,  # noqa: E402
+                              CosineAnnealingWarmRestarts, LinearLR, MultiplicativeLR, OneCycleLR,
+                              PolynomialLR, SequentialLR)
