@@ -9,8 +9,8 @@ the values are PyTorch's to the last bit. `step(epoch)` (deprecated) uses the cl
 
 Here: the base class, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR and
 ReduceLROnPlateau; _more_schedules.py adds MultiplicativeLR, ConstantLR, LinearLR, PolynomialLR,
-CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler and OneCycleLR (all importable from
-here).
+CosineAnnealingWarmRestarts, SequentialLR and ChainedScheduler, _one_cycle.py OneCycleLR (all
+importable from here).
 """
 import math
 import types
@@ -327,5 +327,6 @@ class ReduceLROnPlateau(LRScheduler):
 # The warm-up, polynomial, restarting and sequential schedules live in their own file; imported
 # last because they subclass LRScheduler above.
 from ._more_schedules import (ChainedScheduler, ConstantLR,  # noqa: E402
-                              CosineAnnealingWarmRestarts, LinearLR, MultiplicativeLR, OneCycleLR,
+                              CosineAnnealingWarmRestarts, LinearLR, MultiplicativeLR,
                               PolynomialLR, SequentialLR)
+from ._one_cycle import OneCycleLR  # noqa: E402
