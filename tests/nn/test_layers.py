@@ -284,6 +284,7 @@ def test_sequential_pop_add_mul_and_module_list_add_pop():
     layers = nn.ModuleList([a]) + nn.ModuleList([b, c])
     assert isinstance(layers, nn.ModuleList) and list(layers) == [a, b, c]
     assert layers.pop() is c and len(layers) == 2
+    assert layers.insert(0, c) is None and layers[0] is c  # ModuleList.insert returns None
 
 
 def test_containers_behave_as_torch():

@@ -185,6 +185,9 @@ class ModuleList(_IndexedContainer):
         """A new ModuleList holding self's modules, then other's."""
         return ModuleList([*self, *other])
 
+    def insert(self, index: int, module: Module) -> None:
+        super().insert(index, module)  # returns None, as PyTorch's (Sequential's returns self)
+
     def __repr__(self) -> str:
         # PyTorch's compact form: consecutive identical modules print once, as "(0-2): 3 x Block(..)".
         blocks = []  # [first index, last index, repr]
