@@ -120,3 +120,15 @@ def test_node_records_op_parents_in_order_params_and_scope():
     node = y.grad_fn
     assert node.op == "Conv2d" and node.parents == (x, w) and node.scope == "features.0"
     assert node.params["stride"] == (2, 2) and node.output_shape == y.shape
+
+
+def test_inf_and_nan_are_results_not_warnings():
+    """As in PyTorch, 1/0 is inf and 0*inf is nan, forward and backward, without numpy's warnings."""
+    import warnings
+    x = tg.tensor([0.0, 2.0], dtype=tg.float64, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = (1 / x).sum()
+        y.backward()
+    assert y.item() == np.inf
+    np.testing.assert_array_equal(x.grad.numpy(), [-np.inf, -0.25])

@@ -156,7 +156,8 @@ class Function:
         needs_input_grad = tuple(t.requires_grad for t in inputs)
         record = is_grad_enabled() and any(needs_input_grad)
         ctx = Context(needs_input_grad)
-        y = cls.forward(ctx, *(t.data for t in inputs), **params)
+        with np.errstate(all="ignore"):  # inf and nan are results, as in PyTorch, not warnings
+            y = cls.forward(ctx, *(t.data for t in inputs), **params)
         y, *extras = y if isinstance(y, tuple) else (y,)
         out = Tensor(y, requires_grad=record)
         if record:
@@ -246,7 +247,8 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False,
                 f"Trying to backward through the graph a second time: the arrays saved by "
                 f"{node.op} were freed after the first backward. Pass retain_graph=True to the "
                 f"first backward() if you need to call it again.")
-        grads = node.function.backward(node.ctx, dy)
+        with np.errstate(all="ignore"):  # as in forward: inf/nan propagate silently
+            grads = node.function.backward(node.ctx, dy)
         if not isinstance(grads, tuple):
             grads = (grads,)
         if len(grads) != len(node.parents):
