@@ -370,6 +370,7 @@ def test_weighted_elementwise_losses(name, reduction):
                                                weight=torch.tensor(weight)), (3, 4), (3, 4))
 
 
+@pytest.mark.filterwarnings("ignore:size_average and reduce args will be deprecated")
 @pytest.mark.parametrize("size_average, reduce", [(False, None), (None, False), (True, True)])
 def test_legacy_reduction_flags(size_average, reduce):
     target = np.array([1, 4, 0, 2])
