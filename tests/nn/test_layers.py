@@ -394,3 +394,12 @@ def test_conv_padding_modes_equal_torch(mode, kwargs):
     np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-10)
     assert repr(ours) == repr(theirs)
+
+
+def test_upsample_interpolates_in_the_modes_of_f_interpolate():
+    x = tg.tensor([[[[0.0, 1.0], [2.0, 3.0]]]])
+    up = nn.Upsample(size=3, mode="bilinear", align_corners=True)
+    np.testing.assert_allclose(up(x).numpy()[0, 0], [[0, .5, 1], [1, 1.5, 2], [2, 2.5, 3]])
+    assert repr(up) == "Upsample(size=3, mode='bilinear')"
+    with pytest.raises(ValueError, match="align_corners"):
+        nn.Upsample(scale_factor=2, mode="nearest", align_corners=True)

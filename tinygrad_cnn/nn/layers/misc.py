@@ -158,15 +158,22 @@ class Identity(Module):
         return input
 
 
+_UPSAMPLE_MODES = ("nearest", "nearest-exact", "area", "linear", "bilinear", "trilinear")
+_ALIGNABLE_MODES = ("linear", "bilinear", "trilinear")
+
+
 class Upsample(Module):
-    """Enlarge the spatial dimensions of a batch by repeating the nearest pixels (F.interpolate).
+    """Enlarge the spatial dimensions of a batch (F.interpolate): by repeating the nearest pixels
+    (U-Net's default here) or by interpolating between them.
 
     Args:
         size: the output spatial size, or an int for every axis; give exactly one of size and
             scale_factor.
         scale_factor: multiplier of each spatial size (a number or one per axis).
-        mode: 'nearest' (PyTorch's default) or 'nearest-exact'.
-        align_corners: must stay None (it has no meaning for the nearest modes).
+        mode: 'nearest' (PyTorch's default), 'nearest-exact', 'area', or the interpolating
+            'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D).
+        align_corners: for the interpolating modes only: True maps the corner pixels of input
+            and output onto each other (None means False).
         recompute_scale_factor: True picks source pixels with in/out instead of 1/scale_factor
             (as PyTorch; the same for integer factors).
 
@@ -186,10 +193,10 @@ class Upsample(Module):
         if (size is None) == (scale_factor is None):
             raise ValueError("Upsample: give exactly one of size and scale_factor "
                              f"(got size={size!r}, scale_factor={scale_factor!r})")
-        check_choice("Upsample", "mode", mode, ("nearest", "nearest-exact"))
-        if align_corners is not None:
+        check_choice("Upsample", "mode", mode, _UPSAMPLE_MODES)
+        if align_corners is not None and mode not in _ALIGNABLE_MODES:
             raise ValueError("Upsample: align_corners can only be set with the interpolating modes "
-                             f"linear | bilinear | bicubic | trilinear, not {mode!r}")
+                             f"linear | bilinear | trilinear, not {mode!r}")
         if size is not None:
             for value in size if isinstance(size, (tuple, list)) else (size,):
                 check_int("Upsample", "size", value)
@@ -200,11 +207,13 @@ class Upsample(Module):
                     raise ValueError(f"Upsample: scale_factor={scale_factor} must be positive")
             scale_factor = (tuple(float(v) for v in scale_factor)
                             if isinstance(scale_factor, (tuple, list)) else float(scale_factor))
-        self.size, self.scale_factor, self.mode, self.align_corners = size, scale_factor, mode, None
+        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+        self.align_corners = align_corners
         self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, input):
         return F.interpolate(input, size=self.size, scale_factor=self.scale_factor, mode=self.mode,
+                             align_corners=self.align_corners,
                              recompute_scale_factor=self.recompute_scale_factor)
 
     def extra_repr(self) -> str:
