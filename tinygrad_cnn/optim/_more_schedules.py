@@ -9,20 +9,15 @@ now, so the values are PyTorch's to the last bit; `step(epoch)` uses the closed 
 import math
 from bisect import bisect_right
 
-from .lr_scheduler import LRScheduler, ReduceLROnPlateau, _load_with_lambdas, _state_with_lambdas
+from .lr_scheduler import (LRScheduler, ReduceLROnPlateau, _load_with_lambdas,
+                           _one_function_per_group, _state_with_lambdas)
 
 
 class MultiplicativeLR(LRScheduler):
     """Multiply lr by lr_lambda(epoch) every epoch (one function, or one per group)."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
-        n = len(optimizer.param_groups)
-        self.lr_lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
-        if len(self.lr_lambdas) != n:
-            raise ValueError(f"Expected {n} lr_lambdas, but got {len(self.lr_lambdas)}")
-        for fn in self.lr_lambdas:
-            if not callable(fn):
-                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+        self.lr_lambdas = _one_function_per_group(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list:

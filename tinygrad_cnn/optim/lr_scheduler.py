@@ -198,6 +198,18 @@ class CosineAnnealingLR(LRScheduler):
                 for base_lr in self.base_lrs]
 
 
+def _one_function_per_group(optimizer, lr_lambda) -> list:
+    """lr_lambda as a list with one callable per param group (one function serves them all)."""
+    n = len(optimizer.param_groups)
+    functions = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
+    if len(functions) != n:
+        raise ValueError(f"Expected {n} lr_lambdas, but got {len(functions)}")
+    for fn in functions:
+        if not callable(fn):
+            raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+    return functions
+
+
 class LambdaLR(LRScheduler):
     """lr = initial_lr * lr_lambda(epoch); one function, or a list with one per group.
 
@@ -205,13 +217,7 @@ class LambdaLR(LRScheduler):
     or the attributes of a callable object, as PyTorch's."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
-        n = len(optimizer.param_groups)
-        self.lr_lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
-        if len(self.lr_lambdas) != n:
-            raise ValueError(f"Expected {n} lr_lambdas, but got {len(self.lr_lambdas)}")
-        for fn in self.lr_lambdas:
-            if not callable(fn):
-                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+        self.lr_lambdas = _one_function_per_group(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list:

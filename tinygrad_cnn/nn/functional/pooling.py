@@ -126,11 +126,9 @@ def _averaging_matrix(size_in, size_out, dtype):
     return matrix
 
 
-def adaptive_avg_pool2d(input, output_size):
-    """Average pooling whose windows are chosen to give `output_size` (int, pair, None = keep).
-
-    Computed as A_h @ x @ A_w^T with averaging matrices, so windows of unequal size are exact."""
-    fn = "adaptive_avg_pool2d"
+def _adaptive_sizes(fn, input, output_size):
+    """Check an adaptive pool's arguments; -> (H, W, Ho, Wo), where None in output_size keeps
+    that input size."""
     check_tensor(fn, "input", input, ndim=(3, 4))
     H, W = input.shape[-2:]
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
@@ -141,6 +139,15 @@ def adaptive_avg_pool2d(input, output_size):
         raise ValueError(f"{fn}: output_size must be positive ints, got {output_size!r}")
     if min(H, W) < 1:
         raise ValueError(f"{fn}: input has an empty plane, shape {input.shape}")
+    return H, W, Ho, Wo
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling whose windows are chosen to give `output_size` (int, pair, None = keep).
+
+    Computed as A_h @ x @ A_w^T with averaging matrices, so windows of unequal size are exact."""
+    fn = "adaptive_avg_pool2d"
+    H, W, Ho, Wo = _adaptive_sizes(fn, input, output_size)
     if (Ho, Wo) == (1, 1):
         return input.mean(dim=(-2, -1), keepdim=True)
     if H % Ho == 0 and W % Wo == 0:
@@ -169,16 +176,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     When Ho divides H and Wo divides W this is max_pool2d with kernel = stride = (H/Ho, W/Wo);
     otherwise the winners are found in numpy and picked out of input with one indexing op."""
     fn = "adaptive_max_pool2d"
-    check_tensor(fn, "input", input, ndim=(3, 4))
-    H, W = input.shape[-2:]
-    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
-    if len(sizes) != 2:
-        raise ValueError(f"{fn}: output_size must be an int or a pair, got {output_size!r}")
-    Ho, Wo = (H if sizes[0] is None else sizes[0]), (W if sizes[1] is None else sizes[1])
-    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in (Ho, Wo)):
-        raise ValueError(f"{fn}: output_size must be positive ints, got {output_size!r}")
-    if min(H, W) < 1:
-        raise ValueError(f"{fn}: input has an empty plane, shape {input.shape}")
+    H, W, Ho, Wo = _adaptive_sizes(fn, input, output_size)
     if H % Ho == 0 and W % Wo == 0:
         return max_pool2d(input, (H // Ho, W // Wo), return_indices=return_indices)
     x = input.unsqueeze(0) if input.ndim == 3 else input
