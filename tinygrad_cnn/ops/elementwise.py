@@ -104,8 +104,7 @@ class Power(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, (-2) ** 0.5 = nan
-            y = np.power(a, b)
+        y = np.power(a, b)                   # 0 ** -1 = inf, (-2) ** 0.5 = nan, silently
         ctx.save_for_backward(a, b, y)
         return y
 
@@ -113,11 +112,10 @@ class Power(Function):
     def backward(ctx, dy):
         a, b, y = ctx.saved_arrays
         da = db = None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if ctx.needs_input_grad[0]:
-                da = np.where(b == 0, 0, dy * b * np.power(a, b - 1))
-            if ctx.needs_input_grad[1]:
-                db = np.where((a == 0) & (b >= 0), 0, dy * y * np.log(a))
+        if ctx.needs_input_grad[0]:
+            da = np.where(b == 0, 0, dy * b * np.power(a, b - 1))
+        if ctx.needs_input_grad[1]:
+            db = np.where((a == 0) & (b >= 0), 0, dy * y * np.log(a))
         return da, db
 
 

@@ -50,16 +50,14 @@ class NLLLoss(Function):
         if reduction == "sum":
             return np.asarray(losses.sum())
         ctx.total_weight = w.sum()
-        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 = nan if all ignored, as torch
-            return np.asarray(losses.sum() / ctx.total_weight)
+        return np.asarray(losses.sum() / ctx.total_weight)              # 0/0 = nan if all ignored, as torch
 
     @staticmethod
     def backward(ctx, dy):
         w, safe_target, keep = ctx.saved_arrays
         per_position = -w * dy                                          # dy broadcasts when reduced
         if ctx.reduction == "mean":
-            with np.errstate(invalid="ignore", divide="ignore"):
-                per_position = per_position / ctx.total_weight
+            per_position = per_position / ctx.total_weight
             # ignored positions get exactly 0, even when the total weight is 0 (as PyTorch,
             # which skips them); kept positions of zero total weight get 0/0 = nan, as there
             per_position = np.where(keep, per_position, 0)
@@ -84,9 +82,8 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, p, t):
-        with np.errstate(divide="ignore"):  # ln 0 = -inf is floored just below
-            log_p = np.maximum(np.log(p), -100)
-            log_not_p = np.maximum(np.log1p(-p), -100)
+        log_p = np.maximum(np.log(p), -100)                             # ln 0 = -inf, floored
+        log_not_p = np.maximum(np.log1p(-p), -100)
         ctx.save_for_backward(p, t)
         return -(t * log_p + (1 - t) * log_not_p)
 
@@ -97,6 +94,5 @@ class BinaryCrossEntropy(Function):
         if ctx.needs_input_grad[0]:
             dp = dy * (p - t) / np.maximum(p * (1 - p), _GUARD)
         if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore"):
-                dt = dy * (np.log1p(-p) - np.log(p))
+            dt = dy * (np.log1p(-p) - np.log(p))
         return dp, dt
