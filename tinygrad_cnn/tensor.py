@@ -12,6 +12,7 @@ import numpy as np
 from . import autograd
 from . import ops
 from .device import dtype_from_to_args
+from .dtypes import result_dtype
 from .tensor_porting import PortingMethods
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -166,8 +167,8 @@ class Tensor(PortingMethods):
 
     def _promoted(self, other, divide: bool = False) -> tuple[Tensor, Tensor]:
         """self and other (a Tensor or a number) cast to the dtype PyTorch gives their result
-        (see _result_dtype); true division of integers gives float32, as PyTorch's default."""
-        dtype = _result_dtype(self, other)
+        (see dtypes.result_dtype); true division of integers gives float32, as PyTorch's default."""
+        dtype = result_dtype(self.data, other.data if isinstance(other, Tensor) else other)
         if divide and not np.issubdtype(dtype, np.floating):
             dtype = np.dtype(np.float32)
         if not isinstance(other, Tensor):
@@ -209,7 +210,7 @@ class Tensor(PortingMethods):
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
             return ops.Power.apply(*self._promoted(exponent))
-        dtype = _result_dtype(self, exponent)                 # an int tensor ** 0.5 is float32
+        dtype = result_dtype(self.data, exponent)             # an int tensor ** 0.5 is float32
         return ops.Pow.apply(self if self.dtype == dtype else self.to(dtype), exponent=exponent)
 
     def __rpow__(self, base):
@@ -418,53 +419,6 @@ class Tensor(PortingMethods):
         if isinstance(dim, (tuple, list)):
             return tuple(self._axis(d) for d in dim)
         return (self._axis(dim),)
-
-
-def _category(dtype) -> int:
-    return 2 if np.issubdtype(dtype, np.floating) else 0 if dtype == np.bool_ else 1
-
-
-def _promote(a, b):
-    """PyTorch's promote_types: across kinds the float (or the int over bool) wins as it is;
-    within one kind the wider type (numpy's rule)."""
-    if a is None or b is None:
-        return b if a is None else a
-    if _category(a) != _category(b):
-        return a if _category(a) > _category(b) else b
-    return np.promote_types(a, b)
-
-
-def _combine(higher, lower):
-    """Merge the dtype of a stronger class of operands with a weaker one: the weaker class only
-    counts when it is of a higher category (a float number does turn an int tensor float, but a
-    float64 0-d tensor leaves a float32 tensor float32)."""
-    if higher is None:
-        return lower
-    if lower is None or _category(higher) >= _category(lower):
-        return higher
-    return _promote(higher, lower)
-
-
-def _result_dtype(*operands):
-    """The dtype of an arithmetic result, by PyTorch's rule: operands rank as tensors with
-    dimensions > 0-d tensors > Python numbers; the strongest class fixes the dtype unless a weaker
-    one is of a higher category (bool < int < float). A Python float counts as float32 and an int
-    as int64 (PyTorch's defaults), so int_tensor / 2 and int_tensor * 1.5 are float32."""
-    classes = [None, None, None]                            # dimensioned, 0-d, numbers
-    for x in operands:
-        if isinstance(x, Tensor):
-            rank, dtype = (0 if x.ndim else 1), x.dtype
-        elif isinstance(x, (bool, np.bool_)):
-            rank, dtype = 2, np.dtype(np.bool_)
-        elif isinstance(x, (int, np.integer)):
-            rank, dtype = 2, np.dtype(np.int64)
-        elif isinstance(x, (float, np.floating)):
-            rank, dtype = 2, np.dtype(np.float32)
-        else:                                               # an array or list: a tensor
-            x = np.asarray(x)
-            rank, dtype = (0 if x.ndim else 1), x.dtype
-        classes[rank] = _promote(classes[rank], dtype)
-    return np.dtype(_combine(classes[0], _combine(classes[1], classes[2])))
 
 
 def _numpy_index(index):
