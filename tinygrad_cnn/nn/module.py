@@ -16,6 +16,7 @@ from ..autograd import module_scope, no_grad
 from ..device import dtype_from_to_args
 from ..tensor import Tensor
 from . import _naming
+from .hooks import RemovableHandle, _Hooks
 from .parameter import Parameter
 
 
@@ -43,34 +44,6 @@ def _walk(name: str, value) -> Iterator[tuple[str, str, object]]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _walk(f"{name}.{key}", item)
-
-
-class RemovableHandle:
-    """What `register_forward_hook` returns: `handle.remove()` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict):
-        self._hooks, self.id = hooks, RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.remove()
-
-
-class _Hooks:
-    """A module's forward hooks, id -> function, in registration order. Not a dict itself, so the
-    attribute walk never mistakes a hook (which may be a Module) for a submodule."""
-
-    def __init__(self):
-        self.pre: dict = {}
-        self.post: dict = {}
 
 
 class Module:
