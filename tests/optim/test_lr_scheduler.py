@@ -14,6 +14,17 @@ def _sgd(lr=1.0, groups=1):
     return optim.SGD([{"params": [Parameter([1.0])]} for _ in range(groups)], lr=lr)
 
 
+def _twin_schedules(make):
+    """The same two-group SGD (lr 0.1 and 0.05) here and in torch, each scheduled by `make`:
+    -> (ours optimizer, torch optimizer, our scheduler, torch's scheduler)."""
+    torch = pytest.importorskip("torch")
+    opt = _sgd(0.1, groups=2)
+    opt.param_groups[1]["lr"] = 0.05
+    topt = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.ones(1))], "lr": lr}
+                            for lr in (0.1, 0.05)], lr=0.1)
+    return opt, topt, make(lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
+
+
 def _lrs(scheduler, epochs):
     """lr used in each epoch: read before stepping, as a training loop sees it."""
     values = []
@@ -118,12 +129,7 @@ def test_state_dict_round_trip():
     lambda lib, opt: lib.LambdaLR(opt, lambda epoch: 1 / (1 + epoch)),
 ])
 def test_schedules_equal_torch(make):
-    torch = pytest.importorskip("torch")
-    opt = _sgd(0.1, groups=2)
-    opt.param_groups[1]["lr"] = 0.05
-    topt = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.ones(1))], "lr": lr}
-                            for lr in (0.1, 0.05)], lr=0.1)
-    ours, theirs = make(lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
+    opt, topt, ours, theirs = _twin_schedules(make)
     for _ in range(25):  # beyond T_max too: the cosine goes back up
         assert ours.get_last_lr() == theirs.get_last_lr()  # the same recursion: bit for bit
         opt.step(), topt.step()
@@ -263,12 +269,7 @@ def test_sequential_lr_switches_at_the_milestones():
                                            lib.CosineAnnealingLR(opt, 12)]),
 ])
 def test_more_schedules_equal_torch(make):
-    torch = pytest.importorskip("torch")
-    opt = _sgd(0.1, groups=2)
-    opt.param_groups[1]["lr"] = 0.05
-    topt = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.ones(1))], "lr": lr}
-                            for lr in (0.1, 0.05)], lr=0.1)
-    ours, theirs = make(lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
+    opt, topt, ours, theirs = _twin_schedules(make)
     for _ in range(30):
         assert ours.get_last_lr() == theirs.get_last_lr()  # bit for bit
         opt.step(), topt.step()

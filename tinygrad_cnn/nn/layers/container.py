@@ -269,12 +269,21 @@ def _as_parameter(item):
     return key, value
 
 
-def _describe(params) -> str:
-    return "\n".join(f"({key}): Parameter containing: [{p.dtype} of size {tuple(p.shape)}]"
-                     for key, p in params)
+class _HoldsParameters:
+    """What ParameterList and ParameterDict share: they hold Parameters (a plain Tensor put in
+    becomes one) and print each one's dtype and size."""
+
+    _kind = Parameter
+
+    def _set_items(self, items) -> None:
+        super()._set_items(map(_as_parameter, items))
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({key}): Parameter containing: [{p.dtype} of size {tuple(p.shape)}]"
+                         for key, p in self._items())
 
 
-class ParameterList(_IndexedContainer):
+class ParameterList(_HoldsParameters, _IndexedContainer):
     """A list of Parameters whose owner trains them, named '<attr>.0', '<attr>.1', ...
     (a plain Python list of Parameters is found too; this adds the PyTorch type and methods).
 
@@ -292,14 +301,9 @@ class ParameterList(_IndexedContainer):
         ['scales.0', 'scales.1']
     """
 
-    _kind = Parameter
-
     def __init__(self, values=None):
         super().__init__()
         self._set_items((str(i), p) for i, p in enumerate(values or ()))
-
-    def _set_items(self, items) -> None:
-        super()._set_items(map(_as_parameter, items))
 
     @classmethod
     def _from_items(cls, items):
@@ -308,11 +312,8 @@ class ParameterList(_IndexedContainer):
     def __iadd__(self, values):
         return self.extend(values)
 
-    def extra_repr(self) -> str:
-        return _describe(self._items())
 
-
-class ParameterDict(_KeyedContainer):
+class ParameterDict(_HoldsParameters, _KeyedContainer):
     """A dict of Parameters whose owner trains them, named '<attr>.<key>' (insertion order kept).
 
     Args:
@@ -330,14 +331,6 @@ class ParameterDict(_KeyedContainer):
         ['gains.red']
     """
 
-    _kind = Parameter
-
     def __init__(self, parameters=None):
         super().__init__()
         self.update(parameters or {})
-
-    def _set_items(self, items) -> None:
-        super()._set_items(map(_as_parameter, items))
-
-    def extra_repr(self) -> str:
-        return _describe(self._items())
