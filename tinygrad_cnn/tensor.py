@@ -43,6 +43,11 @@ class Tensor(PortingMethods):
 
     # ---------------------------------------------------------------- description
     @property
+    def array(self) -> np.ndarray:
+        """The numpy array holding this tensor's values (shares memory; writes are untracked)."""
+        return self.data
+
+    @property
     def shape(self) -> tuple[int, ...]:
         return self.data.shape
 
