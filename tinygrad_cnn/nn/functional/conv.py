@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ... import ops
 from ...ops._windows import output_size
-from ._checks import check_same_dtype, check_tensor, pair
+from ..arguments import check_int, check_output_padding, conv_padding, int_or_pair
+from ._checks import check_same_dtype, check_tensor
 
 
 def linear(input, weight, bias=None):
@@ -46,22 +47,6 @@ def matmul(input, other):
     return ops.MatMul.apply(input, other)
 
 
-def _conv_padding(fn, padding, kernel, dilation, stride):
-    """Padding as ((top, bottom), (left, right)); 'same' puts any odd extra at the bottom/right."""
-    if isinstance(padding, str):
-        if padding == "valid":
-            return ((0, 0), (0, 0))
-        if padding == "same":
-            if stride != (1, 1):
-                raise ValueError(f"{fn}: padding='same' is not supported for strided convolutions "
-                                 f"(stride={stride})")
-            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
-            return tuple((t // 2, t - t // 2) for t in totals)
-        raise ValueError(f"{fn}: padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
-    ph, pw = pair(fn, "padding", padding, 0)
-    return ((ph, ph), (pw, pw))
-
-
 def _unbatched(fn, input):
     check_tensor(fn, "input", input, ndim=(3, 4))
     return input.ndim == 3
@@ -80,10 +65,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     fn = "conv2d"
     unbatched = _unbatched(fn, input)
     check_tensor(fn, "weight", weight, ndim=4)
-    stride = pair(fn, "stride", stride, 1)
-    dilation = pair(fn, "dilation", dilation, 1)
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{fn}: groups must be a positive int, got {groups!r}")
+    stride = int_or_pair(fn, "stride", stride)
+    dilation = int_or_pair(fn, "dilation", dilation)
+    groups = check_int(fn, "groups", groups)
     x = input.unsqueeze(0) if unbatched else input
     N, C, H, W = x.shape
     F, Cg, KH, KW = weight.shape
@@ -97,7 +81,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         if bias.shape != (F,):
             raise ValueError(f"{fn}: bias must have shape ({F},) for weight {weight.shape}, got {bias.shape}")
     check_same_dtype(fn, input=input, weight=weight, bias=bias)
-    pads = _conv_padding(fn, padding, (KH, KW), dilation, stride)
+    pads = conv_padding(fn, padding, (KH, KW), dilation, stride)
     for size, k, s, p, d, axis in zip((H, W), (KH, KW), stride, pads, dilation, ("height", "width")):
         if output_size(size, k, s, p, d) < 1:
             raise ValueError(f"{fn}: kernel {axis} {k} (dilation {d}) is larger than the padded input "
@@ -121,12 +105,11 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     fn = "conv_transpose2d"
     unbatched = _unbatched(fn, input)
     check_tensor(fn, "weight", weight, ndim=4)
-    stride = pair(fn, "stride", stride, 1)
-    dilation = pair(fn, "dilation", dilation, 1)
-    ph, pw = pair(fn, "padding", padding, 0)
-    output_padding = pair(fn, "output_padding", output_padding, 0)
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{fn}: groups must be a positive int, got {groups!r}")
+    stride = int_or_pair(fn, "stride", stride)
+    dilation = int_or_pair(fn, "dilation", dilation)
+    ph, pw = int_or_pair(fn, "padding", padding, minimum=0)
+    output_padding = check_output_padding(fn, output_padding, stride, dilation)
+    groups = check_int(fn, "groups", groups)
     x = input.unsqueeze(0) if unbatched else input
     N, C, H, W = x.shape
     Cw, Fg, KH, KW = weight.shape
@@ -135,10 +118,6 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                          f"{weight.shape}, input shape {input.shape})")
     if C % groups:
         raise ValueError(f"{fn}: groups={groups} must divide the {C} input channels")
-    for op_, s, d in zip(output_padding, stride, dilation):
-        if op_ >= max(s, d):
-            raise ValueError(f"{fn}: output_padding {output_padding} must be smaller than stride "
-                             f"{stride} or dilation {dilation}")
     if bias is not None:
         check_tensor(fn, "bias", bias)
         if bias.shape != (Fg * groups,):

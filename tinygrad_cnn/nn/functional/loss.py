@@ -7,7 +7,8 @@ from ... import ops
 from ...creation import stack, zeros_like
 from ...functions import where
 from ...tensor import Tensor
-from ._checks import check_reduction, check_tensor, legacy_reduction
+from ..arguments import check_reduction, legacy_reduction
+from ._checks import check_tensor
 from ._checks import reduce as apply_reduction  # `reduce` is also a (legacy) argument name
 
 

@@ -5,7 +5,7 @@ import math
 
 from .. import functional as F
 from ..module import Module
-from ._args import check_choice, check_float, check_int
+from ..arguments import check_choice, check_float, check_int
 
 
 class Flatten(Module):
