@@ -40,7 +40,8 @@ import numpy as np
 
 from .. import nn
 from ..autograd import no_grad
-from ..nn.arguments import conv_padding, int_or_pair
+from ..nn.arguments import int_or_pair
+from ..nn.window_args import conv_padding
 from ..tensor import Tensor
 
 BYTES_PER_VALUE = 4  # float32, as the notes' "24M * 4 bytes" estimate

@@ -1,5 +1,5 @@
 """Tensor-argument checks shared by the functional API (the plain arguments' rules are in
-nn/arguments.py), and the loss reduction itself. Each error names the function, the argument and
+nn/arguments.py). Each error names the function, the argument and
 the shapes involved, and is raised before anything is computed."""
 from __future__ import annotations
 
@@ -24,11 +24,3 @@ def check_same_dtype(fn: str, **tensors) -> None:
     if len(set(dtypes.values())) > 1:
         listed = ", ".join(f"{name} is {dtype}" for name, dtype in dtypes.items())
         raise TypeError(f"{fn}: tensors must share one dtype, but {listed}")
-
-
-def reduce(losses: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    return losses

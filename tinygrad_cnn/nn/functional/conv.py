@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ... import ops
 from ...ops._windows import output_size
-from ..arguments import check_int, check_output_padding, conv_padding, int_or_pair
+from ..arguments import check_int, int_or_pair
+from ..window_args import check_output_padding, conv_padding
 from ._checks import check_same_dtype, check_tensor
 
 

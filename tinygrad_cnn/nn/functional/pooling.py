@@ -8,7 +8,8 @@ import numpy as np
 from ... import ops
 from ...ops._windows import output_size
 from ...tensor import Tensor
-from ..arguments import adaptive_output_size, check_int, int_or_pair, pool_padding
+from ..arguments import check_int, int_or_pair
+from ..window_args import adaptive_output_size, pool_padding
 from ._checks import check_tensor
 
 

@@ -10,8 +10,8 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from ..arguments import (check_choice, check_device, check_int, check_output_padding,
-                         conv_padding, float_dtype, int_or_pair)
+from ..arguments import check_choice, check_device, check_int, float_dtype, int_or_pair
+from ..window_args import check_output_padding, conv_padding
 
 
 # padding_mode -> numpy.pad's name for the same border rule, used on index arrays in _pad_borders.

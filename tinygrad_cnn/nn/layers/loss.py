@@ -6,8 +6,10 @@ import numpy as np
 
 from ...tensor import Tensor
 from .. import functional as F
+from ..arguments import check_float, check_int
 from ..module import Module
-from ..arguments import check_float, check_int, check_reduction, legacy_reduction
+from ..reduction import check_reduction, legacy_reduction
+
 
 class _Loss(Module):
     """Arguments in PyTorch's order, including its deprecated size_average / reduce flags, which

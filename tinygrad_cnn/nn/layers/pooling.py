@@ -2,8 +2,9 @@
 AdaptiveMaxPool2d. They hold no parameters, only the
 window geometry; the math is in ops/pool.py (shared window code in ops/_windows.py)."""
 from .. import functional as F
-from ..arguments import adaptive_output_size, check_int, int_or_pair, pool_padding
+from ..arguments import check_int, int_or_pair
 from ..module import Module
+from ..window_args import adaptive_output_size, pool_padding
 
 
 def _check_window(name, kernel_size, stride, padding, dilation=1):
