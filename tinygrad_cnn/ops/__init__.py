@@ -4,6 +4,14 @@ side by side, with the math in its docstring.
 Suggested reading order: elementwise -> activation -> reduce -> movement -> linear -> _windows ->
 conv -> pool -> norm -> loss -> dropout. Composite functions (softmax, cross_entropy, ...) are built
 from these in nn/functional.py.
+
+Each op class says how its output positions read its input's (N, C, H, W) positions, in a class
+attribute `spatial` that viz.receptive_field follows: "pointwise" (the same position of every
+input), "window" (a kernel_size/stride/padding/dilation window; a convolution's kernel is its
+weight's), "pad" (a shift by pad_width), "reduce" (over params["axis"]), "along_axis" (reads a
+whole params["axis"]: positions kept when that is not a spatial axis), "index" (params["index"]),
+"reshape" (positions kept only when the shape is), or "remap" (any other mapping: upsampling,
+unpooling, transposed convolution, products; not followed).
 """
 from .activation import ReLU, Sigmoid, Tanh
 from .conv import Conv2d, ConvTranspose2d

@@ -30,6 +30,8 @@ class Conv2d(Function):
                dx = col2im(w_flat^T @ dy)            a transposed convolution of dy with w
     """
 
+    spatial = "window"
+
     @staticmethod
     def forward(ctx, x, w, b=None, *, stride, padding, dilation, groups):
         N = x.shape[0]
@@ -77,6 +79,8 @@ class ConvTranspose2d(Function):
     backward   dx = w_flat @ im2col(pad(dy))                   (Conv2d's forward formula)
                dw = sum over n of x @ im2col(pad(dy))^T;  db = dy summed over n, i, j
     """
+
+    spatial = "remap"
 
     @staticmethod
     def forward(ctx, x, w, b=None, *, stride, padding, output_padding, dilation, groups):

@@ -31,6 +31,8 @@ class MaxPool2d(Function):
     the flat index h*W + w of the winner in its unpadded (H, W) plane (see _flat_indices).
     """
 
+    spatial = "window"
+
     @staticmethod
     def forward(ctx, x, *, kernel_size, stride, padding, dilation, ceil_mode, return_indices=False):
         N, C, H, W = x.shape
@@ -120,6 +122,8 @@ class MaxUnpool2d(Function):
     read the gradient there.
     """
 
+    spatial = "remap"
+
     @staticmethod
     def forward(ctx, x, *, indices, output_size):
         N, C = x.shape[:2]
@@ -146,6 +150,8 @@ class AvgPool2d(Function):
     count; divisor_override replaces it. Backward: each window spreads dy / divisor evenly over
     its cells; overlapping windows add.
     """
+
+    spatial = "window"
 
     @staticmethod
     def forward(ctx, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
