@@ -98,50 +98,23 @@ def cmd_demo(args) -> int:
     status = cmd_train(args)
     if status:
         return status
+    if args._data.name == "digits":
+        print("Fashion-MNIST was not found on this machine (/usr/share/datasets/fashion-mnist or "
+              "$TINYGRAD_CNN_DATA), so the demo fell back to the bundled 8x8 digits")
     _draw_results(args._model, args._data, Path(args.out))
     print(f"demo finished in {time.perf_counter() - start:.0f} s; results in {args.out}/")
     return 0
 
 
 def _draw_results(model, data, out: Path) -> None:
-    """Draw what the trained model learned into `out`: the graph of one test image's loss with
-    each weight's gradient norm (graph.dot always, graph.svg when Graphviz's `dot` exists) and,
-    when matplotlib is installed, filters.png, feature_maps.png and curves.png (metrics.csv)."""
-    import importlib.util
-
+    """Draw what the trained model learned into `out` (viz/demo.py says what and where)."""
     from .nn.functional import cross_entropy
     from .tensor import Tensor
-    from .viz.graph import draw_graph
+    from .viz.demo import draw_results
     images, labels = data.test.tensors
     model.zero_grad()
     loss = cross_entropy(model(Tensor(np.asarray(images[:1]))), Tensor(np.asarray(labels[:1])))
-    loss.backward()
-    graph = draw_graph(loss, params=model, show_grads=True)
-    model.zero_grad()  # the drawing's gradients must not leak into later use of the model
-    (out / "graph.dot").write_text(graph.source)
-    written = ["graph.dot"]
-    if _render(graph, out / "graph.svg", required=False):
-        written.append("graph.svg")
-    if importlib.util.find_spec("matplotlib") is None:
-        print("wrote " + ", ".join(written) + " (pip install tinygrad-cnn[viz] for pictures)")
-        return
-    from .viz import plots
-    plots.plot_filters(model, save=out / "filters.png")
-    plots.plot_feature_maps(model, images[0], _first_feature_layer(model), save=out / "feature_maps.png")
-    written += ["filters.png", "feature_maps.png"]
-    if (out / "metrics.csv").exists():
-        plots.plot_training_curves(out / "metrics.csv", save=out / "curves.png")
-        written.append("curves.png")
-    print("wrote " + ", ".join(written))
-
-
-def _first_feature_layer(model) -> str:
-    """The module after the first convolution when it is an activation (its maps are what the
-    next layer sees), else the first convolution itself."""
-    names = [(name, type(m).__name__) for name, m in model.named_modules() if name]
-    first = next(i for i, (_, kind) in enumerate(names) if kind == "Conv2d")
-    following = names[first + 1] if first + 1 < len(names) else ("", "")
-    return following[0] if following[1] in ("ReLU", "Tanh", "Sigmoid") else names[first][0]
+    draw_results(model, loss, images[0], out, f"L = cross_entropy(output, {int(labels[0])}) of test image 0")
 
 
 def _render(graph, path: Path, required: bool = True) -> bool:
@@ -190,13 +163,33 @@ def cmd_draw(args) -> int:
     if args.grads:
         nn.functional.cross_entropy(y.reshape(y.shape[0], -1),
                                     _zeros_target(y.shape[0])).backward()
-    graph = draw_graph(y, params=model, show_grads=args.grads, depth=args.depth)
+    graph = draw_graph(y, params=model, show_grads=args.grads, depth=args.depth,
+                       grads_of="L = cross_entropy(output, class 0) of a random input")
     out = Path(args.out)
     if out.suffix == ".dot":
         out.write_text(graph.source)
     else:
         _render(graph, out)
     print(f"wrote {out}")
+    return 0
+
+
+def cmd_explore(args) -> int:
+    """Write the explorer page of a zoo model's loss on one random input (viz/explore.py)."""
+    from .creation import randn
+    from .nn.functional import cross_entropy
+    from .viz.explore import explore
+    from .viz.render import GraphvizNotFoundError
+    model = _models().create(args.model, **_model_kwargs(args))
+    model.eval()
+    y = model(randn(*args.input_shape))
+    loss = cross_entropy(y.reshape(y.shape[0], -1), _zeros_target(y.shape[0]))
+    try:
+        page = explore(loss, params=model, path=args.out, depth=args.depth,
+                       grads_of="L = cross_entropy(output, class 0) of a random input")
+    except GraphvizNotFoundError as e:
+        raise SystemExit(str(e)) from None
+    print(f"wrote {page.path}: open it in a browser, click a node, or press 'step backward'")
     return 0
 
 
@@ -265,6 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--depth", type=int, default=None, help="collapse modules deeper than this")
             p.add_argument("--grads", action="store_true", help="colour tensors by gradient norm")
         p.set_defaults(run=run)
+    explore = commands.add_parser("explore", help="an HTML page to click through forward and backward")
+    explore.add_argument("model")
+    explore.add_argument("--input-shape", type=_shape, required=True, help="N,C,H,W e.g. 1,1,32,32")
+    explore.add_argument("--option", action="append", metavar="KEY=VALUE", help="model keyword argument")
+    explore.add_argument("--out", default="backprop.html", help="the page to write")
+    explore.add_argument("--depth", type=_positive(int), default=2, help="modules deeper than this start folded")
+    explore.set_defaults(run=cmd_explore)
     return parser
 
 

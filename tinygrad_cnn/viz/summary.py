@@ -296,6 +296,11 @@ class Summary:
             out += [f"  {r.name}: {r.note}" for r in notes]
         return "\n".join(out)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the same aligned table (a <pre>, so the columns stay aligned)."""
+        text = str(self).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f"<pre>{text}</pre>"
+
 
 def _megabytes(n: int) -> str:
     """Decimal units, as the notes' "93MB": 0.62 MB, 553.43 MB, 1.20 GB; small sizes in kB/bytes."""
