@@ -82,7 +82,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     check_tensor(fn, "weight", weight, ndim=4)
     stride = pair(fn, "stride", stride, 1)
     dilation = pair(fn, "dilation", dilation, 1)
-    if not isinstance(groups, int) or groups < 1:
+    if isinstance(groups, bool) or not isinstance(groups, int):
+        raise TypeError(f"{fn}: groups must be a positive int, got {type(groups).__name__} {groups!r}")
+    if groups < 1:
         raise ValueError(f"{fn}: groups must be a positive int, got {groups!r}")
     x = input.unsqueeze(0) if unbatched else input
     N, C, H, W = x.shape
@@ -125,7 +127,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     dilation = pair(fn, "dilation", dilation, 1)
     ph, pw = pair(fn, "padding", padding, 0)
     output_padding = pair(fn, "output_padding", output_padding, 0)
-    if not isinstance(groups, int) or groups < 1:
+    if isinstance(groups, bool) or not isinstance(groups, int):
+        raise TypeError(f"{fn}: groups must be a positive int, got {type(groups).__name__} {groups!r}")
+    if groups < 1:
         raise ValueError(f"{fn}: groups must be a positive int, got {groups!r}")
     x = input.unsqueeze(0) if unbatched else input
     N, C, H, W = x.shape
