@@ -127,8 +127,9 @@ def cmd_train(args) -> int:
     elsewhere = state is not None and out.resolve() != Path(args.resume).resolve().parent
     if (state is None or elsewhere) and not args.overwrite and checkpoint.earlier_run(out):
         raise CommandError(f"--out {out} already holds a run ({checkpoint.earlier_run(out)})",
-                           f"continue it with --resume {out / 'checkpoint.npz'}, replace it with "
-                           f"--overwrite, or choose another --out")
+                           (f"continue it with --resume {out / 'checkpoint.npz'}, "
+                            if args.command == "train" else "") +
+                           "replace it with --overwrite, or choose another --out")
     manual_seed(settings["seed"])
     data = _load_data(settings)
     print(f"data: {data.name}, {len(data.train)} training and {len(data.test)} test images "
