@@ -10,7 +10,7 @@ from .functions import (abs, argmax, clamp, exp, flatten, log, log_softmax, matm
                         mean, min, minimum, relu, reshape, sigmoid, softmax, sqrt, sum, tanh,
                         transpose, where)
 from .gradcheck import GradcheckError, gradcheck
-from .random import manual_seed
+from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 
 from . import nn, optim, data  # noqa: E402  (they build on the core above)
