@@ -10,9 +10,10 @@ What changes, and why (measured in benchmarks/bench_ops.py):
   matrix, one batch chunk at a time, so the 9x-the-input matrix never outlives one GEMM.
 - Chunks. The batch is cut so that one chunk's columns stay near CHUNK_BYTES: the peak memory of a
   convolution is bounded whatever the batch size, and the GEMMs stay large enough to run at speed.
-- dx without scatter at stride 1: the gradient of a stride-1 convolution is the full correlation
-  of dy with the flipped kernel, so it is one more im2col + GEMM (a gather) instead of KH*KW
-  scatter-adds; strided convolutions scatter with contiguous channel runs.
+- dx at stride 1 without strided scatter: on maps the padding barely enlarges, col2im becomes
+  KH*KW adds of whole contiguous blocks on the flattened padded grid (_dx_by_shifted_adds); on
+  small maps it is the full correlation of dy with the flipped kernel, one more im2col + GEMM (a
+  gather). Strided convolutions scatter with contiguous channel runs.
 Used for groups == 1 (every convolution of the zoo but the grouped ones); the rest run the
 reference op. Shapes use the symbol key of ops/_windows.py.
 """
@@ -99,13 +100,49 @@ class Conv2d(reference.Conv2d):
                 dw_mat += cols.T @ dy_last[part].reshape(-1, F)            # w correlated with its windows
             dw = np.ascontiguousarray(dw_mat.reshape(KH, KW, C, F).transpose(3, 2, 0, 1))
         if need_dx:
-            if stride == (1, 1):
+            (top, bottom), (left, right) = padding
+            grid = (H + top + bottom) * (W + left + right)                # padded positions
+            if stride == (1, 1) and grid <= 2 * Ho * Wo:
+                dx = _dx_by_shifted_adds(dy, w, x.shape, padding, dilation)
+            elif stride == (1, 1):
                 dx = _dx_by_full_correlation(dy_last, w, (H, W), padding, dilation)
             else:
                 dx = _dx_by_scatter(dy_last, w, x.shape, stride, padding, dilation)
         if len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]:
             db = dy.sum(axis=(0, 2, 3))                                    # (F,)
         return (dx, dw) if len(ctx.needs_input_grad) == 2 else (dx, dw, db)
+
+
+def _dx_by_shifted_adds(dy, w, x_shape, padding, dilation):
+    """Stride 1, on maps where the padding adds little: dy is laid on the padded grid (zeros
+    where no window starts) and flattened, (F, n*Hp*Wp). On that flat grid kernel tap (p, q)
+    reads the input p*dh*Wp + q*dw positions further on, for every window at once, so col2im is
+    KH*KW adds of whole contiguous (C, n*Hp*Wp) blocks instead of strided patches.
+        dcols = w_mat^T @ dy_grid     (KH*KW*C, F) @ (F, n*Hp*Wp)
+        dxp[:, s(p, q):][:, :n*Hp*Wp] += dcols[p, q]    s(p, q) = p*dh*Wp + q*dw
+    Zeros of dy_grid make the positions past each row's last window contribute nothing, and a
+    real window's taps stay inside its own image.              dy: (N, F, Ho, Wo) -> dx: (N, C, H, W)"""
+    N, F, Ho, Wo = dy.shape
+    _, C, KH, KW = w.shape
+    (_, _, H, W), (dh, dw) = x_shape, dilation
+    (top, bottom), (left, right) = padding
+    Hp, Wp = H + top + bottom, W + left + right
+    w_mat_t = w.transpose(2, 3, 1, 0).reshape(KH * KW * C, F)            # (KH*KW*C, F)
+    reach = (KH - 1) * dh * Wp + (KW - 1) * dw                            # the farthest shift
+    dx = np.empty((N, C, H, W), dtype=dy.dtype)
+    for part in chunks(N, Hp * Wp * KH * KW * C * dy.itemsize):
+        n = len(range(*part.indices(N)))
+        dy_grid = np.zeros((F, n, Hp, Wp), dtype=dy.dtype)
+        dy_grid[:, :, :Ho, :Wo] = dy[part].transpose(1, 0, 2, 3)
+        dcols = (w_mat_t @ dy_grid.reshape(F, n * Hp * Wp)).reshape(KH, KW, C, n * Hp * Wp)
+        dxp = np.zeros((C, n * Hp * Wp + reach), dtype=dy.dtype)          # flat padded planes
+        for p in range(KH):
+            for q in range(KW):
+                shift = p * dh * Wp + q * dw
+                dxp[:, shift:shift + n * Hp * Wp] += dcols[p, q]
+        dxp = dxp[:, :n * Hp * Wp].reshape(C, n, Hp, Wp)
+        dx[part] = dxp[:, :, top:top + H, left:left + W].transpose(1, 0, 2, 3)
+    return dx
 
 
 def _dx_by_full_correlation(dy_last, w, size, padding, dilation):
