@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .device import device
+from .device import use_device
 from .tensor import Tensor
 
 _MANIFEST = "__tinygrad_cnn__"
@@ -122,7 +122,7 @@ def load(f, map_location=None, *, weights_only=None, mmap=None):
     """
     if map_location is not None and not callable(map_location) \
             and not isinstance(map_location, dict):
-        device(map_location)  # the CPU, or a ValueError saying why not
+        use_device(map_location)  # the CPU, or the error a CPU-only PyTorch raises
     if hasattr(f, "read"):
         return _load_from(f, getattr(f, "name", repr(f)))
     with open(os.fspath(f), "rb") as handle:
