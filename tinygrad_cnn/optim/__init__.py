@@ -1,5 +1,5 @@
 """Optimizers and learning-rate schedules, as torch.optim: read optimizer.py, then sgd.py,
-adam.py, rmsprop.py (RMSprop, Adagrad), adadelta.py and lr_scheduler.py."""
+adam.py, rmsprop.py (RMSprop, Adagrad), adadelta.py and the lr_scheduler/ package."""
 from . import lr_scheduler
 from .adadelta import Adadelta
 from .adam import Adam, AdamW
