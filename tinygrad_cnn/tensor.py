@@ -12,7 +12,8 @@ import numpy as np
 from . import autograd
 from . import ops
 from .device import dtype_from_to_args
-from .dtypes import result_dtype
+from .dtypes import as_dtype, dtype as DType, result_dtype
+from .size import Size
 from .tensor_porting import PortingMethods
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -48,12 +49,12 @@ class Tensor(PortingMethods):
         return self.data
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+    def shape(self) -> Size:
+        return Size(self.data.shape)
 
     @property
-    def dtype(self) -> np.dtype:
-        return self.data.dtype
+    def dtype(self) -> DType:
+        return as_dtype(self.data.dtype)
 
     @property
     def ndim(self) -> int:
