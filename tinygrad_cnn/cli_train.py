@@ -113,6 +113,8 @@ def _out_folder(args, resume_path) -> Path:
 
 
 def cmd_train(args) -> int:
+    if args.resume and Path(args.resume).is_dir():  # a run's folder: its checkpoint
+        args.resume = str(Path(args.resume) / "checkpoint.npz")
     state = _read_resume(args.resume) if args.resume else None
     saved = dict(state["config"]) if state is not None else None
     settings = _settings(args, saved)
@@ -218,7 +220,8 @@ def _add_train(commands):
     train.add_argument("--plateau", action="store_true", default=None,
                        help="divide the lr by 10 when test loss stalls")
     train.add_argument("--resume", default=None, metavar="CHECKPOINT",
-                       help="a checkpoint.npz to continue from, exactly where it stopped")
+                       help="a checkpoint.npz (or a run's folder) to continue from, exactly where "
+                        "it stopped")
     train.add_argument("--override", action="store_true",
                        help="with --resume: continue with a --lr, --momentum or --weight-decay "
                             "other than the checkpoint's")
