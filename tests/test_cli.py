@@ -231,6 +231,8 @@ def test_dataset_auto_falls_back_to_digits_when_fashion_mnist_is_absent(fashion_
     assert main(["train", "lenet5", "--limit", "32", "--epochs", "1", "--quiet", "--out",
                  str(tmp_path / "r")]) == 0
     assert "data: digits" in capsys.readouterr().out
+    # the checkpoint keeps what auto chose, so a resume trains on the same data
+    assert tg.load(str(tmp_path / "r" / "checkpoint.npz"))["config"]["dataset"] == "digits"
 
 
 def test_unknown_dataset_and_bad_input_shape_are_refused(capsys):

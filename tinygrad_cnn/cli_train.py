@@ -150,7 +150,8 @@ def cmd_train(args) -> int:
         changed = [key for key in TUNABLE if key in saved and settings[key] != saved[key]]
         for group in state["optimizer"]["param_groups"]:  # the --override values
             group.update({key: settings[key] for key in changed if key in group})
-    config = dict(settings, num_classes=data.num_classes, image_shape=list(data.image_shape))
+    config = dict(settings, dataset=data.name,  # what "auto" chose, so a resume keeps it
+                  num_classes=data.num_classes, image_shape=list(data.image_shape))
     try:
         history = fit(model, optimizer, data.train, data.test, epochs=settings["epochs"],
                       batch_size=settings["batch_size"], seed=settings["seed"], out_dir=out,
