@@ -159,7 +159,7 @@ def cmd_train(args) -> int:
                       save_every=args.save_every, overwrite=True, config=config)
     except TrainingStopped as stop:
         print(f"error: {stop}", file=sys.stderr)
-        return 3
+        return RUNTIME  # a run that diverged: a runtime failure, with its hint in the message
     if history.interrupted:
         return INTERRUPTED
     if history.epochs:
