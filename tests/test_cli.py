@@ -323,3 +323,15 @@ def test_fuzzed_command_lines_end_in_a_result_or_one_clear_error(capsys):
         if status in (1, 2):
             assert "error:" in err, (argv, err)
     run()
+
+
+def test_resume_into_another_out_holding_a_run_is_refused_and_a_folder_resumes(trained, tmp_path,
+                                                                              capsys):
+    other = tmp_path / "other"
+    assert main(["train", "lenet5", *SMALL, "--epochs", "1", "--out", str(other)]) == 0
+    before = (other / "metrics.csv").read_text()
+    err = _fails(["train", "lenet5", "--resume", str(trained), "--epochs", "2", "--out", str(other)],
+                 capsys)
+    assert "already holds a run" in err and (other / "metrics.csv").read_text() == before
+    assert main(["train", "lenet5", "--resume", str(trained), "--epochs", "2", "--quiet"]) == 0
+    assert [r["epoch"] for r in _rows(trained / "metrics.csv")] == ["1", "2"]
