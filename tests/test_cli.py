@@ -78,7 +78,7 @@ def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(
     good = (trained / "checkpoint.npz").read_bytes()
     status = main(["train", "lenet5", "--resume", str(trained / "checkpoint.npz"), "--epochs", "3",
                    "--lr", "1e12", "--override", "--quiet"])
-    assert status == 3
+    assert status == 1
     err = capsys.readouterr().err
     assert "lower the learning rate" in err and "it holds epoch 1" in err
     assert (trained / "checkpoint.npz").read_bytes() == good
@@ -231,6 +231,8 @@ def test_dataset_auto_falls_back_to_digits_when_fashion_mnist_is_absent(fashion_
     assert main(["train", "lenet5", "--limit", "32", "--epochs", "1", "--quiet", "--out",
                  str(tmp_path / "r")]) == 0
     assert "data: digits" in capsys.readouterr().out
+    # the checkpoint keeps what auto chose, so a resume trains on the same data
+    assert tg.load(str(tmp_path / "r" / "checkpoint.npz"))["config"]["dataset"] == "digits"
 
 
 def test_unknown_dataset_and_bad_input_shape_are_refused(capsys):
@@ -317,7 +319,19 @@ def test_fuzzed_command_lines_end_in_a_result_or_one_clear_error(capsys):
                 os.chdir(here)
         err = capsys.readouterr().err
         assert "Traceback" not in err
-        assert status in (0, 1, 2, 3), (argv, status, err)
+        assert status in (0, 1, 2), (argv, status, err)
         if status in (1, 2):
             assert "error:" in err, (argv, err)
     run()
+
+
+def test_resume_into_another_out_holding_a_run_is_refused_and_a_folder_resumes(trained, tmp_path,
+                                                                              capsys):
+    other = tmp_path / "other"
+    assert main(["train", "lenet5", *SMALL, "--epochs", "1", "--out", str(other)]) == 0
+    before = (other / "metrics.csv").read_text()
+    err = _fails(["train", "lenet5", "--resume", str(trained), "--epochs", "2", "--out", str(other)],
+                 capsys)
+    assert "already holds a run" in err and (other / "metrics.csv").read_text() == before
+    assert main(["train", "lenet5", "--resume", str(trained), "--epochs", "2", "--quiet"]) == 0
+    assert [r["epoch"] for r in _rows(trained / "metrics.csv")] == ["1", "2"]

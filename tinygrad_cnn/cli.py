@@ -215,12 +215,11 @@ def main(argv=None) -> int:
     try:
         return args.run(args)
     except CommandError as err:
-        print(f"error: {err.message}" + (f"\n  hint: {err.hint}" if err.hint else ""),
-              file=sys.stderr)
+        print(f"error: {err.message}" + (f"; {err.hint}" if err.hint else ""), file=sys.stderr)
         raise
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return INTERRUPTED
     except OSError as err:  # a folder that cannot be written, a full disk, ...
-        print(f"error: {err}\n  hint: check the paths and free space", file=sys.stderr)
+        print(f"error: {err}; check the paths and the free space", file=sys.stderr)
         raise CommandError(str(err), "", RUNTIME) from None

@@ -113,6 +113,8 @@ def _out_folder(args, resume_path) -> Path:
 
 
 def cmd_train(args) -> int:
+    if args.resume and Path(args.resume).is_dir():  # a run's folder: its checkpoint
+        args.resume = str(Path(args.resume) / "checkpoint.npz")
     state = _read_resume(args.resume) if args.resume else None
     saved = dict(state["config"]) if state is not None else None
     settings = _settings(args, saved)
@@ -148,7 +150,8 @@ def cmd_train(args) -> int:
         changed = [key for key in TUNABLE if key in saved and settings[key] != saved[key]]
         for group in state["optimizer"]["param_groups"]:  # the --override values
             group.update({key: settings[key] for key in changed if key in group})
-    config = dict(settings, num_classes=data.num_classes, image_shape=list(data.image_shape))
+    config = dict(settings, dataset=data.name,  # what "auto" chose, so a resume keeps it
+                  num_classes=data.num_classes, image_shape=list(data.image_shape))
     try:
         history = fit(model, optimizer, data.train, data.test, epochs=settings["epochs"],
                       batch_size=settings["batch_size"], seed=settings["seed"], out_dir=out,
@@ -156,7 +159,7 @@ def cmd_train(args) -> int:
                       save_every=args.save_every, overwrite=True, config=config)
     except TrainingStopped as stop:
         print(f"error: {stop}", file=sys.stderr)
-        return 3
+        return RUNTIME  # a run that diverged: a runtime failure, with its hint in the message
     if history.interrupted:
         return INTERRUPTED
     if history.epochs:
@@ -218,7 +221,8 @@ def _add_train(commands):
     train.add_argument("--plateau", action="store_true", default=None,
                        help="divide the lr by 10 when test loss stalls")
     train.add_argument("--resume", default=None, metavar="CHECKPOINT",
-                       help="a checkpoint.npz to continue from, exactly where it stopped")
+                       help="a checkpoint.npz (or a run's folder) to continue from, exactly where "
+                        "it stopped")
     train.add_argument("--override", action="store_true",
                        help="with --resume: continue with a --lr, --momentum or --weight-decay "
                             "other than the checkpoint's")

@@ -101,7 +101,7 @@ def _plain(value):
 def write_metrics(path: Path, rows: list[dict]) -> None:
     """Rewrite metrics.csv with exactly `rows` (one per finished epoch), atomically: a resumed
     run's file always matches its checkpoint, each epoch once."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.tmp")  # one writer per folder; a killed one's is reused
     with open(tmp, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(METRICS_COLUMNS)

@@ -24,8 +24,10 @@ class Progress:
         if self.enabled and _tqdm is not None:
             self._bar = _tqdm(self.iterable, total=self.total, desc=self.description, leave=False,
                               dynamic_ncols=True)
-            yield from self._bar
-            self._bar.close()
+            try:
+                yield from self._bar
+            finally:  # also when the loop stops early (Ctrl-C ends an epoch after a step)
+                self._bar.close()
             return
         for i, item in enumerate(self.iterable, 1):
             yield item
