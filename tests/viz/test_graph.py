@@ -82,7 +82,42 @@ def test_lenet5_ops_are_named_by_op_and_hyperparameters():
     assert ops == ["conv2d k5 s1 p0", "relu", "max_pool2d 2×2 s2", "conv2d k5 s1 p0", "relu",
                    "max_pool2d 2×2 s2", "conv2d k5 s1 p0", "relu", "reshape", "linear", "relu",
                    "linear"]
-    assert dot.label(dot.ids("conv2d")[0]) == "conv2d k5 s1 p0\n(1,6,28,28)"
+    # LeNet's modules each run one op: no box, the module's name is written on the op instead.
+    assert dot.label(dot.ids("conv2d")[0]) == "conv2d k5 s1 p0\n(1,6,28,28)\nconv1"
+    assert [dot.label(i).split("\n")[-1] for i in dot.ids("relu")] == ["act1", "act2", "act3", "act4"]
+    assert dot.boxes == {}
+
+
+def test_a_one_op_module_inside_a_box_is_named_relative_to_it():
+    tg.manual_seed(0)
+    net = resnet18()
+    net.eval()
+    dot = Dot(draw_graph(net(tg.randn(1, 3, 32, 32)), params=net).source)
+    relus = [i for i in dot.ids("relu") if dot.box_of(i) == "layer1.1 · BasicBlock"]
+    assert sorted(dot.label(i).split("\n")[-1] for i in relus) == ["relu", "relu"]
+    (bn,) = [i for i in dot.ids("batch_norm") if dot.box_of(i) == "" and "layer" not in dot.label(i)]
+    assert dot.label(bn).endswith("\nbn1")
+
+
+def test_a_constant_is_not_coloured_as_an_input_and_the_legend_says_so():
+    x = tg.randn(2, 3, requires_grad=True)
+    dot = Dot(draw_graph(x.mean()).source)
+    (divisor,) = [i for i, (label, _, _) in dot.nodes.items() if label in ("6", "0.166667")]
+    assert dot.nodes[divisor][1]["fillcolor"] == COLORS["constant"] != COLORS["input"]
+    assert f'BGCOLOR="{COLORS["constant"]}"><FONT COLOR="black">constant<' in dot.label("legend")
+
+
+def test_a_gradient_drawing_says_what_loss_the_gradients_are_of():
+    model, x, _ = lenet_graph()
+    y = model(x)
+    F.cross_entropy(y, tg.tensor([3])).backward()
+    named = draw_graph(y, params=model, show_grads=True, grads_of="L = cross_entropy(output, 3)")
+    assert 'label="LeNet5\\n‖grad‖: gradient norms of L = cross_entropy(output, 3)"' in named.source
+    model.zero_grad()
+    loss = F.cross_entropy(model(x), tg.tensor([3]))
+    loss.backward()
+    assert "gradient norms of L = the output drawn (nll_loss mean)" in draw_graph(
+        loss, params=model, show_grads=True).source
 
 
 def test_lenet5_tensors_are_named_by_module_path_and_shape_and_feed_their_op():

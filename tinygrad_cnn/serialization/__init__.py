@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import zipfile
 
-from ..device import device
+from ..device import use_device
 from . import npz, safetensors_io, torch_write, torch_zip
 from .atomic import write_atomically
 from .limits import EXPANSION_LIMIT, MIN_LIMIT_BYTES, stream_size
@@ -97,7 +97,7 @@ def load(f, map_location=None, *, weights_only=None, mmap=None, max_bytes=None):
     """
     if map_location is not None and not callable(map_location) \
             and not isinstance(map_location, dict):
-        device(map_location)  # the CPU, or a ValueError saying why not
+        use_device(map_location)  # the CPU, or the error a CPU-only PyTorch raises
     if hasattr(f, "read"):
         return _load_from(f, getattr(f, "name", repr(f)), map_location, max_bytes)
     with open(os.fspath(f), "rb") as handle:

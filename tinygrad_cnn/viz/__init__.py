@@ -2,6 +2,7 @@
 rendering to pictures (render.py), and tables and plots of models."""
 from . import plots  # matplotlib itself is imported only when a picture is drawn
 from .explain import BackwardStep, BackwardTable, GradientPassed, explain_backward
+from .explore import Explorer, explore
 from .graph import COLORS, GRAD_COLORMAP, draw_graph
 from .render import GraphvizNotFoundError, dot_available, render
 from .trace import trace

@@ -16,7 +16,8 @@ from .trace import Trace, shape_text, trace
 # The colour legend (also drawn in the graph's "legend" box).
 COLORS = {
     "parameter": "#cfe2f3",  # light blue: a named parameter (weight, bias)
-    "input": "#fff2cc",      # light yellow: an input or constant leaf tensor
+    "input": "#fff2cc",      # light yellow: an input leaf tensor (the data fed in)
+    "constant": "#ffffff",   # white: a number in the formula (an average's divisor, the 2 in x * 2)
     "op": "#eeeeee",         # light grey: an operation, labelled with its hyper-parameters
     "module": "#d9d2e9",     # lavender: a module collapsed by depth=k
     "output": "#b6d7a8",     # green: the tensor(s) passed to draw_graph
@@ -138,7 +139,7 @@ def _collapse(tr: Trace, depth: int | None):
 
 
 def draw_graph(output, params=None, show_shapes=True, show_grads=False, group_modules=True,
-               depth=None, rankdir="TB", legend=True):
+               depth=None, rankdir="TB", legend=True, grads_of=None):
     """Draw the computation that produced `output` as a graphviz.Digraph.
 
     Args:
@@ -150,14 +151,17 @@ def draw_graph(output, params=None, show_shapes=True, show_grads=False, group_mo
             parameters: the tensors that keep a `.grad`) and colour it on a log scale
             (GRAD_COLORMAP: dark purple = tiny/vanishing, yellow = largest). Gradients of
             intermediate results are listed by `explain_backward`.
+        grads_of: with show_grads, what the gradients are of, written under the title (e.g.
+            'L = cross_entropy(output, class 0)'); default: the drawn output when it is a scalar.
         group_modules: draw each module (from the nodes' scopes) as a nested dashed box; a module
-            that ran more than once gets one box per call.
+            that ran more than once gets one box per call. A module of one op (a ReLU, a conv)
+            gets no box: its name is written on the op instead ('relu' over 'act1').
         depth: if an int k >= 1, every module at depth k (e.g. k=2: 'layer1.0') becomes one node
             labelled with its name, class and output shape; the modules inside it are hidden.
         rankdir: 'TB' (top to bottom) or 'LR' (left to right).
         legend: draw the colour legend (one table node named 'legend').
 
-    Colour legend: light blue = parameter, light yellow = input or constant, grey = op
+    Colour legend: light blue = parameter, light yellow = input, white = constant, grey = op
     ('conv2d k5 s1 p0', 'max_pool2d 2×2 s2'), lavender = collapsed module, green = output,
     dashed rounded boxes = modules; with show_grads, leaves are recoloured by gradient norm.
 
@@ -170,11 +174,11 @@ def draw_graph(output, params=None, show_shapes=True, show_grads=False, group_mo
         >>> render(g, "resnet18.svg")                         # doctest: +SKIP
     """
     return graph_from_trace(trace(output, params), show_shapes, show_grads, group_modules, depth,
-                            rankdir, legend)
+                            rankdir, legend, grads_of)
 
 
 def graph_from_trace(tr: Trace, show_shapes=True, show_grads=False, group_modules=True,
-                     depth=None, rankdir="TB", legend=True):
+                     depth=None, rankdir="TB", legend=True, grads_of=None):
     """The drawing half of draw_graph, from an existing Trace (same arguments)."""
     if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or depth < 1):
         raise ValueError(f"draw_graph: depth must be None or an int >= 1, got {depth!r}")
@@ -190,8 +194,13 @@ def graph_from_trace(tr: Trace, show_shapes=True, show_grads=False, group_module
     shape = (lambda s: "\\n" + shape_text(s)) if show_shapes else (lambda s: "")
     scale = grad_scale(t.grad_norm for t in tr.tensors) if show_grads else None
     classes = tr.module_classes
-    if "" in classes:
-        g.attr(label=classes[""], labelloc="t", fontsize="14")  # the model drawn, as a title
+    title = [classes[""]] if "" in classes else []  # the model drawn
+    if show_grads:
+        if grads_of is None and len(tr.outputs) == 1 and tr.outputs[0][1] == () and tr.ops:
+            grads_of = f"L = the output drawn ({tr.op(tr.outputs[0][0]).label})"
+        title.append(f"‖grad‖: gradient norms of {grads_of or 'the loss of the last backward()'}")
+    if title:
+        g.attr(label="\\n".join(title), labelloc="t", fontsize="14")
     body = {}  # op and module nodes in topological order: id -> (scope of its boxes, attrs)
     for o in tr.ops:
         node_id = rep[o.id]
@@ -206,6 +215,11 @@ def graph_from_trace(tr: Trace, show_shapes=True, show_grads=False, group_module
     edges = list(dict.fromkeys((rep[i], rep[o.id]) for o in tr.ops for i in o.inputs
                                if rep[i] != rep[o.id]))
     home, boxes = _boxes(body, edges, classes) if group_modules else ({}, {})
+    for o in tr.ops:  # an op not boxed by its own module (a one-op module) carries its name
+        box = boxes.get(home.get(o.id))
+        if o.id in body and o.scope and (box is None or box[3] != o.scope):
+            inner = o.scope[len(box[3]) + 1:] if box else o.scope
+            body[o.id][1]["label"] += "\\n" + inner
     placed: dict[str | None, list] = {}  # box name (None = top level) -> its nodes
     for node_id, (_, attrs) in body.items():
         placed.setdefault(home.get(node_id), []).append((node_id, attrs))
@@ -233,7 +247,8 @@ def graph_from_trace(tr: Trace, show_shapes=True, show_grads=False, group_module
         crosses = src in body and dst in body and home.get(src) != home.get(dst)
         g.edge(src, dst, **({"minlen": "2"} if crosses else {}))
     if legend:
-        _add_legend(g, depth is not None, group_modules and bool(boxes), scale)
+        kinds = {t.kind for t in tr.tensors} | {"op", "output"} | ({"module"} if modules else set())
+        _add_legend(g, kinds, group_modules and bool(boxes), scale)
     return g
 
 
@@ -241,7 +256,7 @@ def _leaf_attrs(t, show_shapes: bool, scale) -> dict:
     """Label and colours of a leaf tensor node (gradient colour when `scale` is given)."""
     with_shape = show_shapes and t.kind != "constant"
     attrs = {"label": t.name + (" " + shape_text(t.shape) if with_shape else ""),
-             "fillcolor": COLORS["parameter" if t.kind == "parameter" else "input"]}
+             "fillcolor": COLORS[t.kind]}
     if t.kind == "constant":
         attrs.update(fontsize="9", height="0.2")
     if scale is not None and t.requires_grad:
@@ -260,7 +275,7 @@ def _boxes(body: dict, edges: list, classes: dict):
     weights already carry its name.
 
     Returns (home, boxes): home maps a node to its innermost box, boxes maps a box name to
-    (label, parent box or None, nesting level), parents before children."""
+    (label, parent box or None, nesting level, scope), parents before children."""
     neighbours = _undirected((a, b) for a, b in edges if a in body and b in body)
     under: dict[str, list] = {}
     for node_id, (scope, _) in body.items():
@@ -277,7 +292,7 @@ def _boxes(body: dict, edges: list, classes: dict):
             cls = classes.get(prefix)
             call = f" · call {k + 1}" if len(pieces) > 1 else ""
             label = (f"{prefix} · {cls}" if cls else prefix) + call
-            boxes[name] = (label, parent, 0 if parent is None else boxes[parent][2] + 1)
+            boxes[name] = (label, parent, 0 if parent is None else boxes[parent][2] + 1, prefix)
             for node_id in piece:
                 box_of[(prefix, node_id)] = name
                 home[node_id] = name  # deeper prefixes come later and overwrite
@@ -306,14 +321,14 @@ def _common_box(homes: list, boxes: dict):
 def _emit(g, placed: dict, boxes: dict) -> None:
     """Write nodes into nested `cluster_*` subgraphs (Graphviz draws those as boxes)."""
     children: dict = {}
-    for name, (_, parent, _) in boxes.items():
+    for name, (_, parent, _, _) in boxes.items():
         children.setdefault(parent, []).append(name)
 
     def fill(graph, box) -> None:
         for node_id, attrs in placed.get(box, ()):
             graph.node(node_id, **attrs)
         for child in children.get(box, ()):
-            label, _, level = boxes[child]
+            label, _, level, _ = boxes[child]
             with graph.subgraph(name=child) as c:
                 c.attr(label=label, style="rounded,filled,dashed", fillcolor=_CLUSTER_FILLS[level % 2],
                        color="#888888", fontsize="10", labeljust="l", fontname="Helvetica")
@@ -322,10 +337,10 @@ def _emit(g, placed: dict, boxes: dict) -> None:
     fill(g, None)
 
 
-def _add_legend(g, with_modules: bool, with_boxes: bool, scale) -> None:
+def _add_legend(g, kinds: set, with_boxes: bool, scale) -> None:
     """One 'legend' node: a table with a sample of each colour (and the gradient scale, if drawn).
     A single table node keeps the samples in reading order, which loose nodes would not."""
-    cells = [(kind, COLORS[kind], "black") for kind in COLORS if with_modules or kind != "module"]
+    cells = [(kind, COLORS[kind], "black") for kind in COLORS if kind in kinds]
     if with_boxes:
         cells.append(("dashed box = module", _CLUSTER_FILLS[0], "black"))
     rows = [cells]

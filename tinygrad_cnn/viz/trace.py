@@ -135,6 +135,8 @@ class Trace:
     tensors: list
     outputs: list
     module_classes: dict = field(default_factory=dict)
+    # id -> the Node (for an op) or the Tensor (for a leaf) it describes, for pages that show values
+    objects: dict = field(default_factory=dict, repr=False, compare=False)
 
     def op(self, id_: str) -> OpInfo:
         return next(o for o in self.ops if o.id == id_)
@@ -190,6 +192,7 @@ def trace(output, params=None) -> Trace:
                     nodes.append(node)
     op_ids = {id(node): f"op{i}" for i, node in enumerate(nodes)}
     tensors: dict[int, TensorInfo] = {}
+    objects = {op_ids[id(node)]: node for node in nodes}
     inputs_seen = 0
 
     def leaf_id(t) -> str:
@@ -210,6 +213,7 @@ def trace(output, params=None) -> Trace:
             if t.grad is not None:
                 info.grad_norm = float(np.linalg.norm(np.asarray(t.grad.numpy(), dtype=np.float64)))
             tensors[id(t)] = info
+            objects[info.id] = t
         return tensors[id(t)].id
 
     ops = []
@@ -221,4 +225,4 @@ def trace(output, params=None) -> Trace:
                           tuple(node.output_shape), ins))
     outs = [(op_ids[id(t.grad_fn)] if t.grad_fn is not None else leaf_id(t), tuple(t.shape))
             for t in outputs]
-    return Trace(ops, list(tensors.values()), outs, module_classes(params))
+    return Trace(ops, list(tensors.values()), outs, module_classes(params), objects)
