@@ -21,7 +21,7 @@ short-changed. The idioms are PyTorch's, line for line:
     model.fc2 = nn.Linear(84, 5)             # ... a new head is trainable again
     optimizer = optim.SGD(model.fc2.parameters(), lr=0.05, momentum=0.9)
 
-    python tutorials/06_transfer_learning.py                   # about 2 minutes on 2 cores
+    python tutorials/06_transfer_learning.py                   # 36 runs: minutes (21 on a busy machine)
     TUTORIAL_QUICK=1 python tutorials/06_transfer_learning.py  # seconds (the tests)
 
 Prints the table and draws it into transfer.png (needs matplotlib: pip install tinygrad-cnn[viz]).

@@ -47,15 +47,16 @@ def test_digit_weights_reproduce_their_recorded_test_accuracy(model):
 
 @pytest.mark.parametrize("model", ["lenet5", "seed_net_mnist"])
 def test_fashion_mnist_weights_classify_the_test_set(model):
-    from tinygrad_cnn.data.datasets import DatasetNotFoundError
+    from tinygrad_cnn.data.datasets import DatasetNotFoundError, load_fashion_mnist
     net = models.create(model, weights="fashion_mnist")
-    assert net.pretrained["test_accuracy"] > 0.88
+    meta = net.pretrained
+    assert meta["test_accuracy"] > 0.9 and meta["test_images"] == 10_000
     try:
-        *_, test_images, test_labels, _ = pretrain.prepared_data("fashion_mnist", 28)
+        images, labels = load_fashion_mnist(train=False, download=False)
     except DatasetNotFoundError:
         pytest.skip("Fashion-MNIST is not installed (apt install dataset-fashion-mnist)")
-    accuracy = pretrain.accuracy(net, test_images[:1000], test_labels[:1000])
-    assert accuracy > 0.85
+    images = ((images[:1000] / 255.0 - meta["mean"]) / meta["std"]).astype(np.float32)
+    assert pretrain.accuracy(net, images, labels[:1000]) > 0.88
 
 
 def test_shipped_weights_fill_in_their_architecture_and_refuse_contradictions():

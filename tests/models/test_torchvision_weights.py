@@ -57,7 +57,8 @@ CASES = [
     ("vgg16_bn", dict(width=0.125, hidden=32, num_classes=10), lambda: TorchVGG(CONFIGS["D"], True, 0.125, 32, 10), 32),
     ("alexnet", dict(hidden=32, num_classes=10), lambda: TorchAlexNet(32, 10), 63),
     ("googlenet", dict(aux_logits=True, num_classes=10), lambda: TorchGoogLeNet(10, False), 32),
-    ("densenet121", dict(num_classes=10), lambda: TorchDenseNet(32, (6, 12, 24, 16), 64, 4, 10), 32),
+    ("densenet121", dict(growth_rate=8, num_init_features=16, bn_size=2, num_classes=10),
+     lambda: TorchDenseNet(8, (6, 12, 24, 16), 16, 2, 10), 32),
 ]
 
 

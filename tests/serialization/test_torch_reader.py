@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tinygrad_cnn as tg
-from tinygrad_cnn import nn
+from tinygrad_cnn import nn, optim
 from tinygrad_cnn.serialization import RefusedPickleError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "torch"
@@ -78,6 +78,9 @@ def test_optimizer_state_and_plain_values_come_back_as_python_values():
     group = state["param_groups"][0]
     assert group["betas"] == (0.8, 0.9) and group["lr"] == 0.01 and group["params"] == [0, 1]
     assert set(state["state"][0]) == {"step", "exp_avg", "exp_avg_sq"}
+    adam = optim.Adam(nn.Linear(3, 2).parameters(), lr=0.5)
+    adam.load_state_dict(state)                      # torch's layout is ours: training resumes
+    assert adam.param_groups[0]["lr"] == 0.01 and adam.param_groups[0]["betas"] == (0.8, 0.9)
     nested = tg.load(FIXTURES / "nested.pt")
     assert nested["epoch"] == 7 and nested["best"] == float("inf") and nested["name"] == "run-ü"
     assert nested["big"] == 2 ** 70 and nested["flags"] == (True, False) and nested["none"] is None

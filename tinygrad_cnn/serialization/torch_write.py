@@ -3,7 +3,8 @@
 The pickle is emitted instruction by instruction (protocol 2, as torch.save writes it), because
 Python's pickler would have to import `torch._utils` to name `_rebuild_tensor_v2`. Only what
 `torch.load(path, weights_only=True)` accepts is written: every array or Tensor becomes a torch
-tensor on its own contiguous storage (float16/32/64, int8/16/32/64, uint8, bool, complex), dicts
+tensor on its own contiguous storage (float16/32/64, int8/16/32/64, uint8/16/32/64, bool,
+complex), dicts
 (OrderedDict stays OrderedDict), lists, tuples, str, int, float, bool and None pass as they are,
 and numpy scalars become Python numbers. Storages are stored uncompressed and aligned to 64 bytes,
 as torch aligns them, so torch can also memory-map the file (`torch.load(..., mmap=True)`).
@@ -16,6 +17,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .. import dtypes
+from ..size import Size
 from ..tensor import Tensor
 
 _STORAGE_OF_DTYPE = {"float32": "FloatStorage", "float64": "DoubleStorage",
@@ -23,6 +26,9 @@ _STORAGE_OF_DTYPE = {"float32": "FloatStorage", "float64": "DoubleStorage",
                      "int16": "ShortStorage", "int8": "CharStorage", "uint8": "ByteStorage",
                      "bool": "BoolStorage", "complex64": "ComplexFloatStorage",
                      "complex128": "ComplexDoubleStorage"}
+# Dtypes without a typed storage class: bytes in an UntypedStorage, the dtype named by the call
+# (torch._utils._rebuild_tensor_v3), as torch.save writes them.
+_UNTYPED = ("uint16", "uint32", "uint64")
 _ALIGNMENT = 64
 
 
@@ -75,6 +81,13 @@ class _PickleWriter:
                     self.emit(key, where)
                     self.emit(value, f"{where}/{key}" if where != "<root>" else str(key))
                 out += b"u"                                               # SETITEMS
+        elif isinstance(obj, Size):                                       # torch.Size((2, 3))
+            self._global("torch", "Size")
+            out += b"("
+            self.emit(tuple(obj), where)
+            out += b"tR"
+        elif isinstance(obj, dtypes.dtype) and str(obj).startswith("torch."):  # torch.float32
+            self._global("torch", str(obj).removeprefix("torch."))
         elif isinstance(obj, (list, tuple)):
             out += b"]" if isinstance(obj, list) else b""
             if isinstance(obj, tuple) and not obj:
@@ -94,30 +107,35 @@ class _PickleWriter:
 
     def _tensor(self, obj, where: str) -> None:
         array = np.asarray(obj.array if isinstance(obj, Tensor) else obj)
-        storage = _STORAGE_OF_DTYPE.get(array.dtype.name)
+        untyped = array.dtype.name in _UNTYPED
+        storage = "UntypedStorage" if untyped else _STORAGE_OF_DTYPE.get(array.dtype.name)
         if storage is None:
-            raise TypeError(f"save: a {array.dtype} array at {where} has no PyTorch storage type; "
-                            f"use one of {', '.join(_STORAGE_OF_DTYPE)}")
+            raise TypeError(f"save: a {array.dtype} array at {where} has no PyTorch dtype; use "
+                            f"one of {', '.join(list(_STORAGE_OF_DTYPE) + list(_UNTYPED))}")
         array = np.asarray(array, dtype=array.dtype.newbyteorder("<"), order="C")  # keeps 0-d
         key = str(len(self.storages))
         self.storages.append(array)
         strides = tuple(s // array.itemsize for s in array.strides) if array.size else \
             _contiguous_strides(array.shape)
         # torch._utils._rebuild_tensor_v2(storage, 0, size, stride, requires_grad, OrderedDict())
-        self._global("torch._utils", "_rebuild_tensor_v2")
+        # (v3 adds the dtype after the hooks, for an untyped storage counted in bytes)
+        self._global("torch._utils", "_rebuild_tensor_v3" if untyped else "_rebuild_tensor_v2")
         self.out += b"(("                                                 # args, storage id
         self.emit("storage")
-        self._global("torch", storage)
+        self._global("torch.storage" if untyped else "torch", storage)
         self.emit(key)
         self.emit("cpu")
-        self.emit(int(array.size))
+        self.emit(int(array.nbytes if untyped else array.size))
         self.out += b"tQ"                                                 # TUPLE, BINPERSID
         self.emit(0)
         self.emit(tuple(int(n) for n in array.shape))
         self.emit(strides)
         self.emit(bool(isinstance(obj, Tensor) and obj.requires_grad))
         self._global("collections", "OrderedDict")
-        self.out += b")RtR"                                               # hooks; call
+        self.out += b")R"                                                 # hooks
+        if untyped:
+            self._global("torch", array.dtype.name)
+        self.out += b"tR"                                                 # TUPLE; the call
 
 
 def _contiguous_strides(shape) -> tuple:

@@ -27,6 +27,8 @@ from collections import Counter, OrderedDict
 
 import numpy as np
 
+from .. import dtypes
+from ..size import Size
 from ..tensor import Tensor
 from .limits import check_unpacked_size, stream_size
 from .torch_pickle import RefusedPickleError, WeightsOnlyUnpickler
@@ -40,12 +42,6 @@ STORAGE_DTYPES = {
     "ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128",
     "UntypedStorage": "uint8",
 }
-TORCH_DTYPES = {"float32": "float32", "float": "float32", "float64": "float64",
-                "double": "float64", "float16": "float16", "half": "float16",
-                "bfloat16": "bfloat16", "int64": "int64", "long": "int64", "int32": "int32",
-                "int": "int32", "int16": "int16", "short": "int16", "int8": "int8",
-                "uint8": "uint8", "bool": "bool", "complex64": "complex64",
-                "complex128": "complex128"}
 
 
 class _Marker:
@@ -122,7 +118,9 @@ def _rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtyp
                        metadata=None):
     if dtype is _BFLOAT16:
         dtype = "bfloat16"
-    elif not (isinstance(dtype, type) and issubclass(dtype, np.generic)):
+    elif isinstance(dtype, dtypes.dtype):
+        dtype = dtypes.to_numpy(dtype)
+    else:
         raise ValueError(f"_rebuild_tensor_v3 needs a torch dtype, got {dtype!r}")
     return _tensor(_view(storage, offset, size, stride, dtype), requires_grad)
 
@@ -168,7 +166,7 @@ def _allowed_globals() -> dict:
         "collections.OrderedDict": OrderedDict, "collections.Counter": Counter,
         "builtins.set": set, "builtins.frozenset": frozenset, "builtins.complex": complex,
         "builtins.bytearray": _bytearray, "_codecs.encode": _encode,
-        "torch.Size": lambda sizes=(): tuple(_checked_ints(sizes, "size")),
+        "torch.Size": lambda sizes=(): Size(_checked_ints(sizes, "size")),
         "torch.device": _device,
         "torch._utils._rebuild_tensor": _rebuild_tensor,
         "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
@@ -182,8 +180,9 @@ def _allowed_globals() -> dict:
     for name in STORAGE_DTYPES:
         table[f"torch.{name}"] = _Marker("storage", name)
     table["torch.storage.UntypedStorage"] = _Marker("storage", "UntypedStorage")
-    for name, dtype in TORCH_DTYPES.items():  # torch.float32 loads as np.float32 (= tg.float32)
-        table[f"torch.{name}"] = _BFLOAT16 if dtype == "bfloat16" else np.dtype(dtype).type
+    for name, dtype in dtypes.NAMES.items():  # torch.float32 loads as tg.float32
+        table[f"torch.{name}"] = dtype
+    table["torch.bfloat16"] = _BFLOAT16
     return table
 
 
