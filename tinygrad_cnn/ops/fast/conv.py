@@ -22,7 +22,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import conv as reference
 
-CHUNK_BYTES = 64 * 2**20   # columns of one chunk: large GEMMs, bounded transient memory
+CHUNK_BYTES = 32 * 2**20   # columns of one chunk: large GEMMs (>= 1,800 rows), bounded transient memory
 
 
 def channels_last(x, padding):
