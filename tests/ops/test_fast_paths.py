@@ -95,16 +95,17 @@ def test_fast_max_pool2d_hands_large_windows_to_the_reference():
     assert not ctx.fast and ctx.saved_arrays[0].dtype == np.intp
 
 
-@pytest.mark.parametrize("H, W, k, stride, padding, dilation", [
-    (9, 8, 3, 1, ((1, 1), (1, 2)), (1, 1)),   # stride 1 on a map padding barely grows: shifted adds
-    (7, 6, 3, 1, ((2, 2), (2, 2)), (2, 1)),   # the same with dilation
-    (4, 4, 3, 1, ((1, 1), (1, 1)), (1, 1)),   # padding more than doubles the map: full correlation
-    (3, 3, 3, 1, ((0, 0), (0, 0)), (1, 1)),   # one output position: full correlation
-    (9, 8, 3, 2, ((1, 1), (1, 1)), (1, 2)),   # strided: scatter
+@pytest.mark.parametrize("H, W, k, F, stride, padding, dilation", [
+    (9, 8, 3, 4, 1, ((1, 1), (1, 2)), (1, 1)),   # stride 1 on a map padding barely grows: shifted adds
+    (7, 6, 3, 4, 1, ((2, 2), (2, 2)), (2, 1)),   # the same with dilation
+    (4, 4, 3, 2, 1, ((1, 1), (1, 1)), (1, 1)),   # padding more than doubles the map: full correlation
+    (3, 3, 3, 1, 1, ((0, 0), (0, 0)), (1, 1)),   # one output position: scatter
+    (6, 6, 5, 6, 1, ((0, 0), (0, 0)), (1, 1)),   # small map, more filters than channels: scatter
+    (9, 8, 3, 4, 2, ((1, 1), (1, 1)), (1, 2)),   # strided: scatter
 ])
-def test_every_fast_conv2d_input_gradient_route_equals_the_reference(H, W, k, stride, padding, dilation):
+def test_every_fast_conv2d_input_gradient_route_equals_the_reference(H, W, k, F, stride, padding, dilation):
     rng = np.random.default_rng(0)
-    x, w = rng.standard_normal((3, 2, H, W)), rng.standard_normal((4, 2, k, k))
+    x, w = rng.standard_normal((3, 2, H, W)), rng.standard_normal((F, 2, k, k))
     params = dict(stride=(stride, stride), padding=padding, dilation=dilation, groups=1)
     assert_same(run(reference_conv.Conv2d, (x, w), (True, True), **params),
                 run(fast.Conv2d, (x, w), (True, True), **params), np.float64)

@@ -13,7 +13,9 @@ What changes, and why (measured in benchmarks/bench_ops.py):
 - dx at stride 1 without strided scatter: on maps the padding barely enlarges, col2im becomes
   KH*KW adds of whole contiguous blocks on the flattened padded grid (_dx_by_shifted_adds); on
   small maps it is the full correlation of dy with the flipped kernel, one more im2col + GEMM (a
-  gather). Strided convolutions scatter with contiguous channel runs.
+  gather), when its columns (H*W*KH*KW*F values an image) are no larger than the scatter's
+  (Ho*Wo*KH*KW*C). Otherwise, and for strided convolutions, the column gradient is scattered
+  back with contiguous channel runs.
 Used for groups == 1 (every convolution of the zoo but the grouped ones); the rest run the
 reference op. Shapes use the symbol key of ops/_windows.py.
 """
@@ -22,7 +24,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import conv as reference
 
-CHUNK_BYTES = 64 * 2**20   # columns of one chunk: large GEMMs, bounded transient memory
+CHUNK_BYTES = 32 * 2**20   # columns of one chunk: large GEMMs (>= 1,800 rows), bounded transient memory
 
 
 def channels_last(x, padding):
@@ -104,7 +106,7 @@ class Conv2d(reference.Conv2d):
             grid = (H + top + bottom) * (W + left + right)                # padded positions
             if stride == (1, 1) and grid <= 2 * Ho * Wo:
                 dx = _dx_by_shifted_adds(dy, w, x.shape, padding, dilation)
-            elif stride == (1, 1):
+            elif stride == (1, 1) and H * W * F <= Ho * Wo * C:             # the smaller columns
                 dx = _dx_by_full_correlation(dy_last, w, (H, W), padding, dilation)
             else:
                 dx = _dx_by_scatter(dy_last, w, x.shape, stride, padding, dilation)
