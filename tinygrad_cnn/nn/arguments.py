@@ -7,7 +7,7 @@ What the window arguments mean (padding, output sizes) is in window_args.py.
 """
 import numpy as np
 
-from ..device import device as _device
+from ..device import use_device
 
 
 def is_int(value) -> bool:
@@ -65,12 +65,12 @@ def check_choice(owner: str, name: str, value, choices: tuple):
 
 def check_device(owner: str, device) -> None:
     """Accept `device=None` or the CPU (the only device), so `Linear(2, 3, device=device)` from a
-    PyTorch script runs; any other device is a ValueError naming the layer."""
+    PyTorch script runs; any other device raises what a CPU-only PyTorch raises, naming the layer."""
     if device is not None:
         try:
-            _device(device)
-        except ValueError as err:
-            raise ValueError(f"{owner}: {err}") from None
+            use_device(device)
+        except (AssertionError, RuntimeError) as err:
+            raise type(err)(f"{owner}: {err}") from None
 
 
 def float_dtype(owner: str, dtype) -> np.dtype:

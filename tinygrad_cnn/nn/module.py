@@ -331,6 +331,10 @@ class Module(ForwardHooks):
                               f"{target.shape}.")
             elif array.dtype.kind not in "biuf":
                 errors.append(f"cannot load {name}: dtype {array.dtype} is not numeric.")
+            elif assign and target.requires_grad and array.dtype.kind != "f":
+                raise TypeError(f"load_state_dict(assign=True): {name} would become a {array.dtype} "
+                                f"parameter that requires grad, but only floating-point tensors "
+                                f"can; cast the checkpoint's {name} to float, or load without assign")
             else:
                 ready.append((target, array.copy() if assign else array.astype(target.dtype,
                                                                                  copy=False)))

@@ -279,7 +279,7 @@ class _HoldsParameters:
         super()._set_items(map(_as_parameter, items))
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({key}): Parameter containing: [{p.dtype} of size {tuple(p.shape)}]"
+        return "\n".join(f"({key}): Parameter containing: [{p.dtype} of size {'x'.join(map(str, p.shape))}]"
                          for key, p in self._items())
 
 

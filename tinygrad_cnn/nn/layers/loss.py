@@ -1,4 +1,5 @@
-"""Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss. Each stores its options
+"""Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
+BCEWithLogitsLoss. Each stores its options
 and calls one F function (ops/loss.py holds the stable log-softmax and NLL math)."""
 import warnings
 
@@ -115,6 +116,38 @@ class L1Loss(_Loss):
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Squared error for differences below `beta`, absolute error above (see F.smooth_l1_loss).
+
+    Shape:
+        input (*), target (*) of the same shape -> scalar, or (*) for reduction='none'.
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = check_float("SmoothL1Loss", "beta", beta, low=0.0)
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Huber loss with threshold `delta` (see F.huber_loss); delta * SmoothL1Loss(beta=delta).
+
+    Shape:
+        input (*), target (*) of the same shape -> scalar, or (*) for reduction='none'.
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction=reduction)
+        self.delta = check_float("HuberLoss", "delta", delta)
+        if not self.delta > 0:
+            raise ValueError(f"HuberLoss: delta must be positive, got {delta}")
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
 class BCELoss(_Loss):
