@@ -86,8 +86,8 @@ def test_mismatched_weights_name_the_keys_and_both_shapes():
     message = str(info.value)
     assert "cannot be loaded into models.create('seed_net_mnist')" in message
     assert 'Unexpected key(s) in state_dict: "conv3.weight", "conv3.bias"' in message
-    assert ("size mismatch for conv1.weight: copying a param with shape (6, 1, 5, 5) from "
-            "checkpoint, the shape in current model is (32, 1, 5, 5)") in message
+    assert ("size mismatch for conv1.weight: copying a param with shape torch.Size([6, 1, 5, 5]) "
+            "from checkpoint, the shape in current model is torch.Size([32, 1, 5, 5])") in message
     wrapped = {f"module.{key}": value for key, value in state.items()}
     with pytest.raises(RuntimeError, match="saved from DataParallel"):
         models.create("lenet5", weights=wrapped, activation="relu", pooling="max")

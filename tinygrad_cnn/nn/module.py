@@ -14,6 +14,7 @@ import numpy as np
 
 from ..autograd import module_scope, no_grad
 from ..device import dtype_from_to_args
+from ..size import Size
 from ..tensor import Tensor
 from . import qualified_names
 from .hooks import ForwardHooks
@@ -327,8 +328,8 @@ class Module(ForwardHooks):
             array = value.data if isinstance(value, Tensor) else np.asarray(value)
             if array.shape != target.shape:
                 errors.append(f"size mismatch for {name}: copying a param with shape "
-                              f"{array.shape} from checkpoint, the shape in current model is "
-                              f"{target.shape}.")
+                              f"{Size(array.shape)} from checkpoint, the shape in current model "
+                              f"is {Size(target.shape)}.")
             elif array.dtype.kind not in "biuf":
                 errors.append(f"cannot load {name}: dtype {array.dtype} is not numeric.")
             elif assign and target.requires_grad and array.dtype.kind != "f":
