@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 import tinygrad_cnn as tg
 import tinygrad_cnn.nn.functional as F
 from tinygrad_cnn import ops
-from strategies import arrays, random_arrays, check_gradients, gradchecks, leaf, small_shapes
+from tests.strategies import arrays, random_arrays, check_gradients, gradchecks, leaf, small_shapes
 
 WIDE = st.floats(-30, 30, width=64)
 

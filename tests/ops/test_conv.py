@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import tinygrad_cnn as tg
 import tinygrad_cnn.nn.functional as F
 from tinygrad_cnn import ops
-from strategies import check_gradients, conv_geometry, gradchecks, leaf, random_arrays
+from tests.strategies import check_gradients, conv_geometry, gradchecks, leaf, random_arrays
 
 # The X of the X-and-O lecture (seed 000): +1 on the two diagonals, -1 elsewhere.
 X_IMAGE = np.array([

@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 import tinygrad_cnn as tg
 from tinygrad_cnn import ops
-from strategies import FLOATS, POSITIVE, arrays, check_gradients, gradchecks, leaf, small_shapes
+from tests.strategies import FLOATS, POSITIVE, arrays, check_gradients, gradchecks, leaf, small_shapes
 
 BINARY = {ops.Add: lambda a, b: a + b, ops.Sub: lambda a, b: a - b,
           ops.Mul: lambda a, b: a * b, ops.Div: lambda a, b: a / b}

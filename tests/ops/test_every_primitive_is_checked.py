@@ -1,20 +1,22 @@
 """Meta-test: every primitive op and every public F function has a gradient check registered with
-@gradchecks in the test modules of this folder. A new op without one fails here."""
+@gradchecks in the test modules of tests/ops and tests/nn/functional. A new op without one fails
+here."""
 import importlib
 from pathlib import Path
 
 import tinygrad_cnn.nn.functional as F
 from tinygrad_cnn import ops
-import strategies
+from tests import strategies
 
 NOT_DIFFERENTIABLE = {F.one_hot}  # integer in, integer out
 
 
 def _load_all_test_modules():
-    here = Path(__file__).parent
-    for path in here.glob("test_*.py"):
-        if path.stem != Path(__file__).stem:
-            importlib.import_module(path.stem)
+    tests = Path(__file__).parents[1]
+    for folder in ("ops", "nn/functional"):
+        for path in sorted((tests / folder).glob("test_*.py")):
+            if path.stem != Path(__file__).stem:
+                importlib.import_module(".".join(("tests", *path.relative_to(tests).with_suffix("").parts)))
 
 
 def test_every_primitive_has_a_gradient_check():

@@ -12,7 +12,7 @@ from tinygrad_cnn.ops import conv as reference_conv
 from tinygrad_cnn.ops import fast
 from tinygrad_cnn.ops import pool as reference_pool
 from tinygrad_cnn.ops.fast import conv as fast_conv
-from strategies import conv_geometry, pool_geometry
+from tests.strategies import conv_geometry, pool_geometry
 
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-4, atol=2e-5)}
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import tinygrad_cnn as tg
 import tinygrad_cnn.nn.functional as F
 from tinygrad_cnn import ops
-from strategies import check_gradients, gradchecks, leaf, random_arrays, small_shapes
+from tests.strategies import check_gradients, gradchecks, leaf, random_arrays, small_shapes
 
 ARRAYS = small_shapes(1, 4).flatmap(random_arrays)
 

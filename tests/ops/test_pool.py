@@ -10,7 +10,7 @@ from tinygrad_cnn import ops
 from tinygrad_cnn.ops._windows import output_size, sliding_windows
 from hypothesis import strategies as st
 
-from strategies import check_gradients, gradchecks, leaf, pool_geometry
+from tests.strategies import check_gradients, gradchecks, leaf, pool_geometry
 
 SEEDS = st.integers(0, 2**32 - 1)
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 import tinygrad_cnn as tg
 from tinygrad_cnn import ops
-from strategies import check_gradients, gradchecks, leaf, random_arrays, small_shapes
+from tests.strategies import check_gradients, gradchecks, leaf, random_arrays, small_shapes
 
 
 @st.composite

@@ -7,7 +7,7 @@ import pytest
 from tinygrad_cnn import optim
 from tinygrad_cnn.nn import Parameter
 
-from _optim_helpers import run_scalar
+from tests.optim._optim_helpers import run_scalar
 
 
 def test_first_steps_by_hand():

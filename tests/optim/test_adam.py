@@ -1,4 +1,5 @@
-"""Adam and AdamW: steps computed from the published formulas, validation, equality with torch."""
+"""Adam and AdamW: steps computed from the published formulas and validation (equality with torch:
+tests/torch_parity/test_optimizers_parity.py)."""
 import math
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from tinygrad_cnn import optim
 from tinygrad_cnn.nn import Parameter
 
-from _optim_helpers import compare_with_torch, run_scalar
+from tests.optim._optim_helpers import run_scalar
 
 GRADS = [1.0, 2.0, 3.0, -1.0]
 
@@ -87,20 +88,3 @@ def test_adam_state_layout_is_torchs():
     state = opt.state_dict()["state"][0]
     assert list(state) == ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
     assert state["step"] == 2.0
-
-
-@pytest.mark.parametrize("cls_name, kwargs", [
-    ("Adam", dict(lr=0.01)), ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
-    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, maximize=True)),
-    ("AdamW", dict(lr=0.01)), ("AdamW", dict(lr=0.01, weight_decay=0.3, amsgrad=True)),
-])
-def test_adam_equals_torch(cls_name, kwargs):
-    torch = pytest.importorskip("torch")
-    assert compare_with_torch(torch, getattr(optim, cls_name), getattr(torch.optim, cls_name),
-                              steps=6, **kwargs) < 1e-6
-
-
-def test_adam_param_groups_equal_torch():
-    torch = pytest.importorskip("torch")
-    groups = [{"lr": 0.05}, {"betas": (0.5, 0.6), "weight_decay": 0.1}]
-    assert compare_with_torch(torch, optim.AdamW, torch.optim.AdamW, groups=groups) < 1e-6

@@ -1,15 +1,13 @@
-"""RMSprop and Adagrad: first steps by hand, bad hyper-parameters, state layout, and equality with
-torch over several steps for every option."""
-import itertools
+"""RMSprop and Adagrad: first steps by hand, bad hyper-parameters and state layout (equality with
+torch over several steps for every option: tests/torch_parity/test_optimizers_parity.py)."""
 import math
 
-import numpy as np
 import pytest
 
 from tinygrad_cnn import optim
 from tinygrad_cnn.nn import Parameter
 
-from _optim_helpers import compare_with_torch, run_scalar
+from tests.optim._optim_helpers import run_scalar
 
 
 def test_rmsprop_first_steps_by_hand():
@@ -51,31 +49,3 @@ def test_state_layouts_are_torchs():
     assert list(opt.state_dict()["state"][0]) == ["step", "square_avg", "momentum_buffer", "grad_avg"]
     adagrad = optim.Adagrad([p], initial_accumulator_value=0.5)  # state from construction on
     assert adagrad.state[p]["step"] == 0.0 and adagrad.state[p]["sum"].tolist() == [0.5, 0.5]
-
-
-@pytest.mark.parametrize("momentum, centered, weight_decay, maximize",
-                         list(itertools.product([0, 0.9], [False, True], [0, 0.1], [False, True])))
-def test_rmsprop_equals_torch(momentum, centered, weight_decay, maximize):
-    torch = pytest.importorskip("torch")
-    assert compare_with_torch(torch, optim.RMSprop, torch.optim.RMSprop, steps=6, lr=0.01,
-                              alpha=0.9, momentum=momentum, centered=centered,
-                              weight_decay=weight_decay, maximize=maximize) < 1e-5
-
-
-@pytest.mark.parametrize("kwargs", [dict(), dict(lr_decay=0.1, weight_decay=0.1),
-                                    dict(initial_accumulator_value=0.5, maximize=True)])
-def test_adagrad_equals_torch(kwargs):
-    torch = pytest.importorskip("torch")
-    assert compare_with_torch(torch, optim.Adagrad, torch.optim.Adagrad, steps=6, lr=0.1,
-                              **kwargs) < 1e-5
-
-
-def test_repr_and_groups_equal_torch():
-    torch = pytest.importorskip("torch")
-    for name in ("RMSprop", "Adagrad"):
-        ours = getattr(optim, name)([Parameter(np.ones(2))], momentum=0.5) if name == "RMSprop" \
-            else getattr(optim, name)([Parameter(np.ones(2))])
-        theirs = getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(2))], momentum=0.5) \
-            if name == "RMSprop" else getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(2))])
-        assert repr(ours) == repr(theirs)
-        assert list(ours.state_dict()["param_groups"][0]) == list(theirs.state_dict()["param_groups"][0])

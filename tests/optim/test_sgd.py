@@ -1,4 +1,5 @@
-"""SGD: hand-computed steps from the update formula, validation, and equality with torch."""
+"""SGD: hand-computed steps from the update formula and validation (equality with torch:
+tests/torch_parity/test_optimizers_parity.py)."""
 import numpy as np
 import pytest
 
@@ -6,7 +7,7 @@ import tinygrad_cnn as tg
 from tinygrad_cnn import optim
 from tinygrad_cnn.nn import Parameter
 
-from _optim_helpers import compare_with_torch, run_scalar
+from tests.optim._optim_helpers import run_scalar
 
 GRADS = [1.0, 2.0, 3.0, -1.0]
 
@@ -56,20 +57,3 @@ def test_sgd_without_momentum_keeps_no_state():
     p.grad = tg.Tensor(np.array([1.0]))
     opt.step()
     assert opt.state_dict()["state"] == {}
-
-
-@pytest.mark.parametrize("kwargs", [
-    dict(lr=0.1), dict(lr=0.05, momentum=0.9), dict(lr=0.05, momentum=0.9, dampening=0.3),
-    dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.01),
-    dict(lr=0.05, momentum=0.9, maximize=True, weight_decay=0.1),
-])
-def test_sgd_equals_torch(kwargs):
-    torch = pytest.importorskip("torch")
-    assert compare_with_torch(torch, optim.SGD, torch.optim.SGD, **kwargs) < 1e-6
-
-
-def test_sgd_param_groups_equal_torch():
-    torch = pytest.importorskip("torch")
-    groups = [{"lr": 0.5}, {"momentum": 0.5, "nesterov": True}]
-    assert compare_with_torch(torch, optim.SGD, torch.optim.SGD, groups=groups, lr=0.1,
-                              momentum=0.9) < 1e-6

@@ -360,6 +360,19 @@ def test_summary_leaves_the_model_as_it_was_even_when_the_forward_fails():
     assert all(p.grad is None for p in model.parameters())
 
 
+def test_summary_records_through_forward_hooks_and_removes_them():
+    model = LeNet5()
+    own = model.conv1.register_forward_hook(lambda module, args, out: out * 2)  # the user's hook
+    with pytest.raises(ValueError):
+        summary(model, (1, 1, 28, 28))
+    s = summary(model, (1, 1, 32, 32))
+    left = {name: len(m._hook_table().post) + len(m._hook_table().pre)
+            for name, m in model.named_modules()}
+    assert {name: n for name, n in left.items() if n} == {"conv1": 1}   # only the user's hook
+    assert s.row("conv1").output_shape == (1, 6, 28, 28)
+    own.remove()
+
+
 def test_float64_models_run_in_float64():
     s = summary(nn.Conv2d(1, 2, 3).double(), (1, 1, 5, 5))
     assert s.rows[0].output_shape == (1, 2, 3, 3)

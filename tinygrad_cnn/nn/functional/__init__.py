@@ -1,13 +1,13 @@
 """The functional API (`import tinygrad_cnn.nn.functional as F`), with PyTorch's names and
 arguments. Every function validates its arguments, naming them and the shapes involved, before
 calling the ops in tinygrad_cnn/ops; composites such as softmax or cross_entropy are built here."""
-from .activation import dropout, elu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, tanh
+from .activation import elu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, tanh
 from .conv import conv2d, conv_transpose2d
+from .dropout import dropout, dropout2d
 from .linear import linear, matmul
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .normalization import batch_norm, local_response_norm
-from .channel_dropout import dropout2d
 from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d,
                       max_unpool2d)
 from .resample import interpolate

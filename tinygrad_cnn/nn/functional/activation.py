@@ -1,4 +1,4 @@
-"""Activations, softmax and dropout as functions."""
+"""Activations and softmax as functions."""
 from __future__ import annotations
 
 import warnings
@@ -78,15 +78,3 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     check_tensor("softmax", "input", input)
     axis = _dim("softmax", input, dim)
     return ops.LogSoftmax.apply(input if dtype is None else input.to(dtype), axis=axis).exp()
-
-
-def dropout(input, p=0.5, training=True, inplace=False):
-    """Zero each element with probability p and scale the rest by 1/(1 - p) (training only)."""
-    check_tensor("dropout", "input", input)
-    if not isinstance(p, (int, float)) or not 0 <= p <= 1:
-        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
-    if not training or p == 0:
-        return input
-    if p == 1:
-        return _in_place(input, input * 0.0, inplace)
-    return _in_place(input, ops.Dropout.apply(input, p=float(p)), inplace)

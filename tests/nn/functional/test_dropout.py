@@ -6,7 +6,7 @@ import pytest
 import tinygrad_cnn as tg
 import tinygrad_cnn.nn.functional as F
 from tinygrad_cnn import ops
-from strategies import check_gradients, gradchecks, leaf
+from tests.strategies import check_gradients, gradchecks, leaf
 
 
 def _seeded_dropout2d(p):

@@ -18,7 +18,7 @@ torch = pytest.importorskip("torch")
 
 import models  # noqa: E402
 import tinygrad_cnn as tg  # noqa: E402
-from test_torchvision_parity import (CONFIGS, TorchAlexNet, TorchBasic, TorchBottleneck,  # noqa: E402
+from tests.torch_parity.test_torchvision_parity import (CONFIGS, TorchAlexNet, TorchBasic, TorchBottleneck,  # noqa: E402
                                      TorchDenseNet, TorchGoogLeNet, TorchResNet, TorchVGG)
 
 ROOT = Path(__file__).resolve().parents[2]

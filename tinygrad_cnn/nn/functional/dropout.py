@@ -1,14 +1,27 @@
-"""Channel dropout (dropout2d). The element-wise F.dropout sits with the activations."""
+"""Dropout as functions: dropout zeroes single elements, dropout2d whole channels."""
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
 
+from ... import ops
 from ...random import get_rng
 from ...tensor import Tensor
 from ._checks import check_tensor
 from .activation import _in_place
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability p and scale the rest by 1/(1 - p) (training only)."""
+    check_tensor("dropout", "input", input)
+    if not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return _in_place(input, input * 0.0, inplace)
+    return _in_place(input, ops.Dropout.apply(input, p=float(p)), inplace)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
