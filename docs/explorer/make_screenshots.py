@@ -22,7 +22,7 @@ import tinygrad_cnn.nn.functional as F  # noqa: E402
 from tinygrad_cnn.train import load  # noqa: E402
 
 
-def screenshot(page: Path, fragment: str, png: Path, size=(1500, 940)) -> None:
+def screenshot(page: Path, fragment: str, png: Path, size=(1600, 960)) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
