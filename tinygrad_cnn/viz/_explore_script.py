@@ -1,8 +1,9 @@
 """The explorer page's script (plain JavaScript, no library): selecting nodes, drawing heatmaps,
 stepping through backward, folding module boxes, and a self-test the browser test drives.
 
-URL fragments: #select=op3 selects a node, #steps=2 replays two backward steps, and
-#selftest=op3 clicks op3, steps backward three times and writes what the page showed, as JSON,
+URL fragments: #select=op3 selects a node, #steps=2 replays two backward steps,
+#scroll=backward scrolls the panel to that heading, and #selftest=op3 clicks op3, presses
+"step backward" three times (&presses=K: K times) and writes what the page showed, as JSON,
 into <pre id="selftest"> (read by tests/viz/test_explore_browser.py)."""
 
 SCRIPT = r"""
@@ -339,11 +340,13 @@ if (hash.has("steps")) stepTo(Number(hash.get("steps")));
 if (hash.has("select")) { select(hash.get("select")); const g = nodeG[hash.get("select")]; if (g) g.scrollIntoView({block: "center", inline: "center"}); }
 if (hash.has("scroll")) { const h = Array.from(details.querySelectorAll("h3")).find(h => h.textContent === hash.get("scroll")); if (h) h.scrollIntoView(); }
 if (hash.has("selftest")) {
-  const report = {folded: Object.keys(D.clusters).filter(n => D.clusters[n].folded), order: D.order, steps: []};
+  const report = {folded: Object.keys(D.clusters).filter(n => D.clusters[n].folded), order: D.order, steps: [],
+                  height: drawnHeight, fullHeight: view[3],
+                  hidden: Object.keys(nodeG).filter(id => nodeG[id].style.display === "none")};
   const target = nodeG[hash.get("selftest")];
   target.dispatchEvent(new MouseEvent("click", {bubbles: true}));
   report.clicked = readPanel();
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < Number(hash.get("presses") || 3); k++) {
     document.getElementById("step-back").dispatchEvent(new MouseEvent("click", {bubbles: true}));
     report.steps.push(readPanel());
   }
