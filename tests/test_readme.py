@@ -15,7 +15,7 @@ def _examples():
 def test_readme_example_runs(capsys):
     ours = _examples()[0]
     exec(compile(ours, "README.md", "exec"), {})
-    assert "(4, 1, 3, 3)" in capsys.readouterr().out
+    assert "torch.Size([4, 1, 3, 3])" in capsys.readouterr().out
 
 
 def test_readme_example_matches_its_pytorch_twin_on_the_same_arrays():

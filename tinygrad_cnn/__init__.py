@@ -1,20 +1,39 @@
 """tinygrad_cnn: a readable NumPy deep-learning framework with reverse-mode autodiff, built to
-train real CNNs. Start reading at tensor.py, then autograd.py, then ops/."""
+train real CNNs. Start reading at tensor.py, then autograd.py, then ops/.
+
+`import tinygrad_cnn as torch` gives a PyTorch script the names it uses: the creation and
+math functions, dtypes (torch.float32, torch.long, ...), the CPU-only answers of `cuda`,
+`backends` and `accelerator`, and `utils.data`; anything else is a "not supported" error."""
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .creation import (arange, bool_, cat, empty, eye, float32, float64, from_numpy, full,
-                       full_like, int32, int64, linspace, ones, ones_like, rand, rand_like, randint,
-                       randn, randn_like, stack, tensor, uint8, zeros, zeros_like)
-from .device import cuda, device
-from .functions import (abs, argmax, clamp, exp, flatten, log, log_softmax, matmul, max, maximum,
-                        mean, min, minimum, relu, reshape, sigmoid, softmax, sqrt, sum, tanh,
-                        transpose, where)
+from .creation import (arange, as_tensor, cat, empty, empty_like, eye, from_numpy, full,
+                       full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
+                       randn, randn_like, randperm, stack, tensor, zeros, zeros_like)
+from .device import device
+from .dtypes import (NAMES as _DTYPE_NAMES, dtype, get_default_dtype, is_floating_point,
+                     set_default_dtype)
+from .functions import (abs, allclose, argmax, argmin, bmm, clamp, equal, exp, flatten, gather,
+                        is_tensor, isfinite, isnan, log, log_softmax, matmul, max, maximum, mean,
+                        min, minimum, mm, numel, permute, pow, relu, reshape, sigmoid, softmax,
+                        sort, sqrt, squeeze, sum, tanh, topk, transpose, unsqueeze, where)
+from .grad_modes import inference_mode, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
-from .random import manual_seed
+from .random import get_rng_state, manual_seed, set_rng_state
+from .size import Size
 from .tensor import Tensor
+from .unsupported import namespace_getattr
+from . import accelerator, backends, cuda  # noqa: E402
 
 from . import nn, optim, data  # noqa: E402  (they build on the core above)
+from . import utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import viz  # noqa: E402
+
+# torch.float32, torch.float, torch.long, torch.bool, ... (assigned here, not imported by name,
+# because `float`, `int` and `bool` would shadow the builtins in this file)
+globals().update(_DTYPE_NAMES)
+bool_ = _DTYPE_NAMES["bool"]  # numpy's spelling, kept for scripts written against numpy
+
+__getattr__ = namespace_getattr("torch")
 
 __version__ = "0.1.0"

@@ -1,31 +1,64 @@
 """Functions that make new tensors: from data, filled with constants or random numbers, or by
-joining tensors (cat, stack)."""
+joining tensors (cat, stack). Each takes PyTorch's keyword arguments: `dtype=` (a dtype object
+such as tinygrad_cnn.float32, a numpy dtype, or a name), `device=` (only the CPU holds tensors;
+see device.py) and `requires_grad=`."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import ops
+from .device import use_device
+from .dtypes import get_default_dtype, to_numpy
 from .random import get_rng
 from .tensor import Tensor
 
-float32, float64, int64, int32, uint8, bool_ = (np.float32, np.float64, np.int64, np.int32,
-                                              np.uint8, np.bool_)
-_DEFAULT_FLOAT = np.float32
+
+def _numpy_dtype(dtype, default=None):
+    """The numpy dtype for a `dtype=` argument (None: `default`, itself possibly None)."""
+    if dtype is None:
+        return None if default is None else to_numpy(default)
+    return to_numpy(dtype)
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
-    """A new tensor holding a copy of `data`.
+def _new(array: np.ndarray, device, requires_grad: bool) -> Tensor:
+    if device is not None:
+        use_device(device)                # the CPU, or the error a CPU-only PyTorch raises
+    return Tensor(array, requires_grad=requires_grad)
 
-    Floating-point input becomes float32 unless `dtype` says otherwise (pass dtype=np.float64 to
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of `data` (numbers, nested lists, arrays, tensors).
+
+    Floating-point input becomes float32 unless `dtype` says otherwise (pass dtype=tg.float64 to
     keep double precision); integers become int64, booleans stay bool.
     """
-    array = np.array(data.data if isinstance(data, Tensor) else data, dtype=dtype)
+    if isinstance(data, Tensor):
+        data = data.array
+    elif isinstance(data, (list, tuple)):
+        data = _unwrap_tensors(data)
+    array = np.array(data, dtype=_numpy_dtype(dtype))
     if dtype is None:
         if np.issubdtype(array.dtype, np.floating):
-            array = array.astype(_DEFAULT_FLOAT)
+            array = array.astype(to_numpy(get_default_dtype()))
         elif np.issubdtype(array.dtype, np.integer):
             array = array.astype(np.int64)
-    return Tensor(array, requires_grad=requires_grad)
+    return _new(array, device, requires_grad)
+
+
+def _unwrap_tensors(data):
+    """Nested lists with tensors inside (e.g. [t.sum(), t.mean()]) as lists of arrays."""
+    return [d.array if isinstance(d, Tensor) else
+            _unwrap_tensors(d) if isinstance(d, (list, tuple)) else d for d in data]
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """`data` as a tensor, sharing memory with a numpy array or tensor when the dtype allows."""
+    if isinstance(data, Tensor) and (dtype is None or to_numpy(dtype) == data.dtype):
+        return data
+    if isinstance(data, np.ndarray) and (dtype is None or to_numpy(dtype) == data.dtype):
+        return _new(data, device, False)
+    return tensor(data, dtype=dtype, device=device)
 
 
 def _shape(size) -> tuple[int, ...]:
@@ -35,41 +68,53 @@ def _shape(size) -> tuple[int, ...]:
     return shape
 
 
-def zeros(*size, dtype=float32, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros(_shape(size), dtype=dtype), requires_grad=requires_grad)
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    array = np.zeros(_shape(size), dtype=_numpy_dtype(dtype, get_default_dtype()))
+    return _new(array, device, requires_grad)
 
 
-def ones(*size, dtype=float32, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones(_shape(size), dtype=dtype), requires_grad=requires_grad)
+def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    array = np.ones(_shape(size), dtype=_numpy_dtype(dtype, get_default_dtype()))
+    return _new(array, device, requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """`size` filled with `fill_value`; its type picks the dtype as in PyTorch (bool -> bool,
+    int -> int64, float -> float32)."""
     if dtype is None:
-        dtype = float32 if isinstance(fill_value, float) else np.asarray(fill_value).dtype
-    return Tensor(np.full(_shape((size,)), fill_value, dtype=dtype), requires_grad=requires_grad)
+        dtype = (np.bool_ if isinstance(fill_value, (bool, np.bool_)) else
+                 np.int64 if isinstance(fill_value, (int, np.integer)) else
+                 get_default_dtype())
+    array = np.full(_shape((size,)), fill_value, dtype=_numpy_dtype(dtype))
+    return _new(array, device, requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Like torch.arange: integers give int64, any float argument gives float32."""
     if end is None:
         start, end = 0, start
     if dtype is None:
         floats = any(isinstance(v, float) for v in (start, end, step))
-        dtype = float32 if floats else int64
-    return Tensor(np.arange(start, end, step, dtype=dtype), requires_grad=requires_grad)
+        dtype = get_default_dtype() if floats else np.int64
+    array = np.arange(start, end, step, dtype=_numpy_dtype(dtype))
+    return _new(array, device, requires_grad)
 
 
-def randn(*size, dtype=float32, requires_grad: bool = False) -> Tensor:
+def randn(*size, dtype=None, device=None, requires_grad: bool = False,
+          generator=None) -> Tensor:
     """Standard normal samples from the global generator (see manual_seed)."""
-    return Tensor(get_rng().standard_normal(_shape(size)).astype(dtype), requires_grad=requires_grad)
+    samples = (generator or get_rng()).standard_normal(_shape(size))
+    return _new(samples.astype(_numpy_dtype(dtype, get_default_dtype())), device, requires_grad)
 
 
-def rand(*size, dtype=float32, requires_grad: bool = False) -> Tensor:
+def rand(*size, dtype=None, device=None, requires_grad: bool = False, generator=None) -> Tensor:
     """Uniform samples in [0, 1) from the global generator."""
-    return Tensor(get_rng().random(_shape(size)).astype(dtype), requires_grad=requires_grad)
+    samples = (generator or get_rng()).random(_shape(size))
+    return _new(samples.astype(_numpy_dtype(dtype, get_default_dtype())), device, requires_grad)
 
 
-def randint(low, high=None, size=None, dtype=int64, requires_grad: bool = False) -> Tensor:
+def randint(low, high=None, size=None, dtype=None, device=None, requires_grad: bool = False,
+            generator=None) -> Tensor:
     """Integers drawn uniformly from [low, high), as torch.randint(low, high, size); with two
     arguments the first is high and low is 0."""
     if size is None:
@@ -78,22 +123,45 @@ def randint(low, high=None, size=None, dtype=int64, requires_grad: bool = False)
         raise TypeError("randint: size is required, e.g. randint(0, 10, (3,))")
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
-    return Tensor(get_rng().integers(low, high, size=_shape((size,))).astype(dtype),
-                  requires_grad=requires_grad)
+    samples = (generator or get_rng()).integers(low, high, size=_shape((size,)))
+    return _new(samples.astype(_numpy_dtype(dtype, np.int64)), device, requires_grad)
 
 
-def empty(*size, dtype=float32, requires_grad: bool = False) -> Tensor:
+def randperm(n: int, dtype=None, device=None, requires_grad: bool = False,
+             generator=None) -> Tensor:
+    """A random ordering of 0 .. n-1 (int64), from the global generator."""
+    if not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"randperm: n must be a non-negative int, got {n!r}")
+    order = (generator or get_rng()).permutation(int(n))
+    return _new(order.astype(_numpy_dtype(dtype, np.int64)), device, requires_grad)
+
+
+def normal(mean: float, std: float, size, dtype=None, device=None, requires_grad: bool = False,
+           generator=None) -> Tensor:
+    """Samples of N(mean, std^2) of shape `size` (the float-argument form of torch.normal)."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        raise NotImplementedError("not supported in tinygrad_cnn: torch.normal with tensor mean "
+                                  "or std; use mean + std * torch.randn(size)")
+    samples = (generator or get_rng()).normal(mean, std, _shape((size,)))
+    return _new(samples.astype(_numpy_dtype(dtype, get_default_dtype())), device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape to be overwritten; zero-filled so results never depend on
     leftover memory."""
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype=float32, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.eye(n, m, dtype=dtype), requires_grad=requires_grad)
+def eye(n: int, m: int | None = None, dtype=None, device=None,
+        requires_grad: bool = False) -> Tensor:
+    array = np.eye(n, m, dtype=_numpy_dtype(dtype, get_default_dtype()))
+    return _new(array, device, requires_grad)
 
 
-def linspace(start, end, steps: int, dtype=float32, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.linspace(start, end, steps, dtype=dtype), requires_grad=requires_grad)
+def linspace(start, end, steps: int, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    array = np.linspace(start, end, steps, dtype=_numpy_dtype(dtype, get_default_dtype()))
+    return _new(array, device, requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -104,25 +172,34 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor(array)
 
 
-def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def _like(make, t: Tensor, dtype, device, requires_grad, *args) -> Tensor:
+    return make(t.shape, *args, dtype=t.dtype if dtype is None else dtype, device=device,
+                requires_grad=requires_grad)
 
 
-def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def zeros_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _like(zeros, t, dtype, device, requires_grad)
 
 
-def full_like(t: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def ones_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _like(ones, t, dtype, device, requires_grad)
 
 
-def randn_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def empty_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _like(empty, t, dtype, device, requires_grad)
 
 
-def rand_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def full_like(t: Tensor, fill_value, dtype=None, device=None,
+              requires_grad: bool = False) -> Tensor:
+    return _like(full, t, dtype, device, requires_grad, fill_value)
 
+
+def randn_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _like(randn, t, dtype, device, requires_grad)
+
+
+def rand_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _like(rand, t, dtype, device, requires_grad)
 
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing axis; all other axes must match."""

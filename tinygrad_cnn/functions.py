@@ -116,3 +116,70 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     return input @ other
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    return input.mm(mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    return input.bmm(mat2)
+
+
+def pow(input, exponent) -> Tensor:
+    """input ** exponent; `input` may be a number when `exponent` is a tensor."""
+    return input ** exponent if isinstance(input, Tensor) else _as_tensor(exponent).__rpow__(input)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def squeeze(input: Tensor, dim=None) -> Tensor:
+    return input.squeeze(dim)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    return input.unsqueeze(dim)
+
+
+def permute(input: Tensor, dims) -> Tensor:
+    return input.permute(dims)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+    return input.topk(k, dim, largest, sorted)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+    return input.sort(dim, descending, stable)
+
+
+def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
+    return _as_tensor(input).argmin(dim, keepdim)
+
+
+def gather(input: Tensor, dim: int, index) -> Tensor:
+    return input.gather(dim, index)
+
+
+def isnan(input: Tensor) -> Tensor:
+    return Tensor(np.isnan(input.array))
+
+
+def isfinite(input: Tensor) -> Tensor:
+    return Tensor(np.isfinite(input.array))
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    return bool(np.allclose(input.array, other.array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True when both have the same shape and the same values."""
+    return input.shape == other.shape and bool(np.array_equal(input.array, other.array))

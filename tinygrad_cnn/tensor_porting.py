@@ -3,15 +3,22 @@ tensor.py: device plumbing, in-place fills, new_* constructors, var/std, repeat/
 clone. Kept apart so that tensor.py reads as the core a student needs; Tensor inherits these."""
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import autograd, ops
 from .device import device as Device
+from .unsupported import not_supported
 
 if TYPE_CHECKING:
     from .tensor import Tensor
+
+SortResult = namedtuple("SortResult", ["values", "indices"])  # torch.return_types.sort/topk
+_LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
 
 
 class PortingMethods:
@@ -129,6 +136,171 @@ class PortingMethods:
             return _plain(self.data.copy())
         return ops.Add.apply(self, _plain(np.zeros((), dtype=self.dtype)))  # add 0: a copy on the graph
 
+    # ------------------------------------------------------------ what tutorials call (issue 12)
+    def __index__(self) -> int:
+        """`classes[label]`, `range(t)`: a one-element integer tensor as an index."""
+        if self.numel() != 1 or self.array.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.array.item())
+
+    def __format__(self, spec: str) -> str:
+        """`f"{loss:.4f}"` formats a 0-d tensor's number; other tensors take only `{t}`."""
+        if self.ndim == 0:
+            return self.array.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __array__(self, dtype=None, copy=None):
+        """np.asarray(t): the values, as PyTorch tensors give them to numpy."""
+        return self.array if dtype is None else self.array.astype(dtype)
+
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.view(other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(other.shape)
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix; 0-d and 1-d tensors come back as they are, as in PyTorch."""
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                             f"{self.ndim}D (shape {self.shape})")
+        return self if self.ndim < 2 else self.transpose(0, 1)
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        """Matrix product of (n, m) and (m, p) matrices: (n, p). No broadcasting (see matmul)."""
+        if self.ndim != 2 or getattr(mat2, "ndim", None) != 2:
+            raise ValueError(f"mm: both arguments must be 2-D matrices, got shapes {self.shape} "
+                             f"and {getattr(mat2, 'shape', type(mat2).__name__)}")
+        return self @ mat2
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        """Batched matrix product of (b, n, m) and (b, m, p): (b, n, p). No broadcasting."""
+        if self.ndim != 3 or getattr(mat2, "ndim", None) != 3 or self.shape[0] != mat2.shape[0]:
+            raise ValueError(f"bmm: expected two 3-D tensors with the same batch size, got shapes "
+                             f"{self.shape} and {getattr(mat2, 'shape', type(mat2).__name__)}")
+        return self @ mat2
+
+    def type(self, dtype=None):
+        """With no argument the legacy type name ('torch.FloatTensor'); otherwise this tensor
+        cast to `dtype` (a dtype, or a legacy name such as 'torch.LongTensor')."""
+        if dtype is None:
+            return "torch." + _LEGACY_NAMES.get(self.array.dtype.name, "Tensor")
+        if isinstance(dtype, str) and dtype.startswith("torch.") and dtype.endswith("Tensor"):
+            names = {f"torch.{legacy}": numpy_name for numpy_name, legacy in _LEGACY_NAMES.items()}
+            if dtype not in names:
+                raise ValueError(f"type(): invalid type {dtype!r}")
+            dtype = names[dtype]
+        return self.to(dtype)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def half(self) -> Tensor:
+        return self.to(np.float16)
+
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
+    def element_size(self) -> int:
+        return self.array.itemsize
+
+    def nelement(self) -> int:
+        return self.numel()
+
+    def ndimension(self) -> int:
+        return self.ndim
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def cuda(self, device=None, non_blocking: bool = False):
+        """Raises as a CPU-only PyTorch does: there is no GPU."""
+        return self.to("cuda" if device is None else Device("cuda", device))
+
+    def get_device(self) -> int:
+        return -1  # PyTorch's answer for a CPU tensor
+
+    def masked_fill(self, mask, value) -> Tensor:
+        """`value` where the boolean `mask` holds, this tensor elsewhere (broadcast)."""
+        from .functions import where
+        return where(mask, value, self)
+
+    def all(self, dim=None, keepdim: bool = False) -> Tensor:
+        return _plain(np.all(self.array, axis=self._axes(dim), keepdims=keepdim))
+
+    def any(self, dim=None, keepdim: bool = False) -> Tensor:
+        return _plain(np.any(self.array, axis=self._axes(dim), keepdims=keepdim))
+
+    def norm(self, p=2, dim=None, keepdim: bool = False) -> Tensor:
+        """The p-norm (p=2 default: Euclidean/Frobenius) over `dim` or all elements."""
+        if p == 2 or p == "fro":
+            return (self * self).sum(dim, keepdim).sqrt()
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+    def gather(self, dim: int, index) -> Tensor:
+        """out[i][j] = self[index[i][j]][j] along `dim` (torch.gather); gradients go back to the
+        gathered places."""
+        index = index.array if hasattr(index, "array") else np.asarray(index)
+        axis = self._axis(dim)
+        if index.ndim != self.ndim or index.dtype.kind not in "iu":
+            raise ValueError(f"gather: index must be an integer tensor with as many dimensions "
+                             f"as input {self.shape}, got shape {index.shape}, dtype {index.dtype}")
+        return self[_along(index, axis)]
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        """The k largest (or smallest) values along `dim` and their indices, largest first."""
+        axis = self._axis(dim)
+        if not 0 <= k <= (self.shape[axis] if self.ndim else 1):
+            raise ValueError(f"topk: k ({k}) is out of range for dim {dim} of shape {self.shape}")
+        keys = -self.array if largest else self.array
+        order = np.argsort(keys, axis=axis, kind="stable")
+        indices = np.take(order, np.arange(k), axis=axis).astype(np.int64)
+        return SortResult(self[_along(indices, axis)], _plain(indices))
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        """Values sorted along `dim` and the indices they came from (ties keep their order)."""
+        axis = self._axis(dim)
+        keys = -self.array if descending else self.array
+        indices = np.argsort(keys, axis=axis, kind="stable").astype(np.int64)
+        return SortResult(self[_along(indices, axis)], _plain(indices))
+
+    def argsort(self, dim: int = -1, descending: bool = False) -> Tensor:
+        return self.sort(dim, descending).indices
+
+    def __getattr__(self, name: str):
+        """A Tensor method that does not exist here is named as an unsupported PyTorch API."""
+        if name.startswith("_"):
+            raise AttributeError(f"'Tensor' object has no attribute {name!r}")
+        raise not_supported(f"torch.Tensor.{name}")
+
 
 def _size(size) -> tuple[int, ...]:
     """A shape given as ints or as one tuple/list."""
@@ -139,3 +311,11 @@ def _plain(array: np.ndarray) -> Tensor:
     """A Tensor (never a Parameter, even when called on one) that requires no grad."""
     from .tensor import Tensor  # tensor.py imports this module, so the import waits until here
     return Tensor(array)
+
+
+def _along(index: np.ndarray, axis: int) -> tuple:
+    """An index that picks, at every position of `index`, the element `index` names along
+    `axis` (the other coordinates being the position's own)."""
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    return tuple(grid)

@@ -41,8 +41,8 @@ def test_parameter_list_behaviour():
     assert isinstance(plist[:1], nn.ParameterList) and len(plist[:1]) == 1
     plist[1] = nn.Parameter(tg.ones(5))
     assert plist[-1].shape == (5,)
-    assert repr(plist) == ("ParameterList(\n  (0): Parameter containing: [float32 of size (3,)]\n"
-                           "  (1): Parameter containing: [float32 of size (5,)]\n)")
+    assert repr(plist) == ("ParameterList(\n  (0): Parameter containing: [torch.float32 of size 3]\n"
+                           "  (1): Parameter containing: [torch.float32 of size 5]\n)")
     with pytest.raises(TypeError, match="ParameterList: Linear is not a Parameter"):
         plist.append(nn.Linear(1, 1))
 

@@ -1,9 +1,13 @@
 """Optimizers and learning-rate schedules, as torch.optim: read optimizer.py, then sgd.py,
-adam.py, rmsprop.py (RMSprop, Adagrad) and lr_scheduler.py."""
+adam.py, rmsprop.py (RMSprop, Adagrad), adadelta.py and the lr_scheduler/ package."""
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
 from .rmsprop import Adagrad, RMSprop
 from .sgd import SGD
+from ..unsupported import namespace_getattr
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "lr_scheduler"]
+
+__getattr__ = namespace_getattr("torch.optim")

@@ -2,15 +2,17 @@
 arguments. Every function validates its arguments, naming them and the shapes involved, before
 calling the ops in tinygrad_cnn/ops; composites such as softmax or cross_entropy are built here."""
 from .activation import dropout, elu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, tanh
-from .conv import conv2d, conv_transpose2d, linear, matmul
-from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
-                   mse_loss, nll_loss)
+from .conv import conv2d, conv_transpose2d
+from .linear import linear, matmul
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
+                   huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .normalization import batch_norm, local_response_norm
 from .channel_dropout import dropout2d
 from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d,
                       max_unpool2d)
 from .resample import interpolate
 from .shape import flatten, one_hot, pad
+from ...unsupported import namespace_getattr
 
 __all__ = [
     "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy_with_logits",
@@ -18,5 +20,7 @@ __all__ = [
     "local_response_norm", "log_softmax", "matmul", "max_pool2d", "mse_loss", "nll_loss", "pad",
     "relu", "sigmoid", "softmax", "tanh",
     "binary_cross_entropy", "elu", "l1_loss", "leaky_relu", "one_hot", "silu",
-    "adaptive_max_pool2d", "dropout2d", "max_unpool2d",
+    "adaptive_max_pool2d", "dropout2d", "max_unpool2d", "smooth_l1_loss", "huber_loss",
 ]
+
+__getattr__ = namespace_getattr("torch.nn.functional")

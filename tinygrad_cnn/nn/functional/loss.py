@@ -7,8 +7,9 @@ from ... import ops
 from ...creation import stack, zeros_like
 from ...functions import where
 from ...tensor import Tensor
-from ._checks import check_reduction, check_tensor, legacy_reduction
-from ._checks import reduce as apply_reduction  # `reduce` is also a (legacy) argument name
+from ..reduction import check_reduction, legacy_reduction
+from ..reduction import reduce as apply_reduction  # `reduce` is also a (legacy) argument name
+from ._checks import check_tensor
 
 
 def _check_class_target(fn, input, target, ignore_index, weight):
@@ -167,6 +168,37 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_same_shape_pair(fn, input, target, reduction)
     return _weighted(fn, (input - target).abs(), weight, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Squared error near zero, absolute error beyond `beta` (d = |input - target|):
+    0.5 d^2 / beta where d < beta, else d - 0.5 beta. The two pieces meet with equal slope at
+    d = beta; beta = 0 is l1_loss."""
+    fn = "smooth_l1_loss"
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_same_shape_pair(fn, input, target, reduction)
+    if not beta >= 0:
+        raise ValueError(f"{fn}: beta must be non-negative, got {beta}")
+    return apply_reduction(_quadratic_then_linear(input - target, float(beta)), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Huber loss: 0.5 d^2 where d = |input - target| < delta, else delta (d - 0.5 delta); it
+    is delta * smooth_l1_loss with beta = delta."""
+    fn = "huber_loss"
+    _check_same_shape_pair(fn, input, target, reduction)
+    if not delta > 0:
+        raise ValueError(f"{fn}: delta must be positive, got {delta}")
+    losses = _quadratic_then_linear(input - target, float(delta)) * float(delta)
+    return _weighted(fn, losses, weight, reduction)
+
+
+def _quadratic_then_linear(diff, beta: float):
+    """Element-wise 0.5 diff^2 / beta where |diff| < beta, else |diff| - 0.5 beta."""
+    size = diff.abs()
+    if beta == 0:
+        return size
+    return where(size < beta, diff * diff * (0.5 / beta), size - 0.5 * beta)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,

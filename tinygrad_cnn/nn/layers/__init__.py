@@ -4,11 +4,15 @@ from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout, Dropout2d
+from .lazy import LazyConv2d, LazyLinear, UninitializedParameter
 from .linear import Linear
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .misc import ConstantPad2d, Flatten, Identity, Unflatten, Upsample, ZeroPad2d
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
+                   NLLLoss, SmoothL1Loss)
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
+from .padding import ConstantPad2d, ZeroPad2d
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
+from .shape import Flatten, Identity, Unflatten
+from .upsampling import Upsample
 
 __all__ = [
     "Linear", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
@@ -19,4 +23,5 @@ __all__ = [
     "LeakyReLU", "ELU", "SiLU", "L1Loss", "BCELoss",
     "MaxUnpool2d", "AdaptiveMaxPool2d", "Dropout2d", "ZeroPad2d", "ConstantPad2d", "Unflatten",
     "ParameterList", "ParameterDict",
+    "LazyLinear", "LazyConv2d", "UninitializedParameter", "SmoothL1Loss", "HuberLoss",
 ]

@@ -1,4 +1,5 @@
-"""Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss. Each stores its options
+"""Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
+BCEWithLogitsLoss. Each stores its options
 and calls one F function (ops/loss.py holds the stable log-softmax and NLL math)."""
 import warnings
 
@@ -6,18 +7,9 @@ import numpy as np
 
 from ...tensor import Tensor
 from .. import functional as F
+from ..arguments import check_float, check_int
 from ..module import Module
-from ._args import check_choice, check_float, check_int
-
-_REDUCTIONS = ("none", "mean", "sum")
-
-
-def _legacy_reduction(size_average, reduce) -> str:
-    """PyTorch's mapping of its deprecated flags: reduce=False keeps every element ('none'),
-    otherwise size_average=False sums ('sum'), and both unset (or True) average ('mean')."""
-    if reduce is False:
-        return "none"
-    return "sum" if size_average is False else "mean"
+from ..reduction import check_reduction, legacy_reduction
 
 
 class _Loss(Module):
@@ -29,8 +21,8 @@ class _Loss(Module):
         if size_average is not None or reduce is not None:
             warnings.warn("size_average and reduce args will be deprecated, please use "
                           "reduction instead (as in PyTorch)", UserWarning, stacklevel=3)
-            reduction = _legacy_reduction(size_average, reduce)
-        self.reduction = check_choice(type(self).__name__, "reduction", reduction, _REDUCTIONS)
+            reduction = legacy_reduction(size_average, reduce, reduction)
+        self.reduction = check_reduction(type(self).__name__, reduction)
 
     def _weight_buffer(self, name: str, value) -> None:
         """Class weights are buffers, as in PyTorch: saved in the state dict, never trained."""
@@ -124,6 +116,38 @@ class L1Loss(_Loss):
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Squared error for differences below `beta`, absolute error above (see F.smooth_l1_loss).
+
+    Shape:
+        input (*), target (*) of the same shape -> scalar, or (*) for reduction='none'.
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = check_float("SmoothL1Loss", "beta", beta, low=0.0)
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Huber loss with threshold `delta` (see F.huber_loss); delta * SmoothL1Loss(beta=delta).
+
+    Shape:
+        input (*), target (*) of the same shape -> scalar, or (*) for reduction='none'.
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction=reduction)
+        self.delta = check_float("HuberLoss", "delta", delta)
+        if not self.delta > 0:
+            raise ValueError(f"HuberLoss: delta must be positive, got {delta}")
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
 class BCELoss(_Loss):

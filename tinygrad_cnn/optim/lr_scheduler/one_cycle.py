@@ -1,8 +1,7 @@
-"""OneCycleLR, the 1cycle policy, with PyTorch's phases, annealing and momentum cycling (import
-it from `optim.lr_scheduler`)."""
+"""OneCycleLR, the 1cycle policy, with PyTorch's phases, annealing and momentum cycling."""
 import math
 
-from .lr_scheduler import LRScheduler
+from .base import LRScheduler
 
 
 def _per_group(name: str, optimizer, value) -> list:

@@ -1,0 +1,43 @@
+"""What a PyTorch script may reach for that tinygrad_cnn does not have: one error kind and one
+wording, "not supported in tinygrad_cnn: <torch API>", raised by the namespaces' module-level
+__getattr__ (so `torch.compile` fails at the line that names it, not deep inside).
+
+NotSupportedError is an AttributeError, so `hasattr(torch, "compile")` and
+`getattr(torch, "compile", None)` answer as they do for any missing attribute."""
+
+# PyTorch APIs people meet in tutorials, with what to do instead
+HINTS = {
+    "torch.compile": "models run eagerly; call the model directly",
+    "torch.jit": "there is no TorchScript; save weights with torch.save(model.state_dict(), ...)",
+    "torch.distributed": "training runs in one process on the CPU",
+    "torch.amp": "mixed precision needs a GPU; compute in float32",
+    "torch.autocast": "mixed precision needs a GPU; compute in float32",
+    "torch.bfloat16": "numpy has no bfloat16; use float32",
+    "torch.fft": "no FFTs; numpy.fft works on tensor.numpy()",
+    "torch.linalg": "no linear-algebra namespace; numpy.linalg works on tensor.numpy()",
+    "torch.sparse": "tensors are dense numpy arrays",
+    "torch.hub": "no downloads; tinygrad_cnn.vision.models has the zoo",
+    "torch.onnx": "no ONNX export",
+    "torch.nn.parallel": "training runs in one process on the CPU",
+    "torch.nn.DataParallel": "training runs in one process on the CPU; use the model itself",
+    "torch.utils.tensorboard": "log with print or matplotlib (tinygrad_cnn.viz plots curves)",
+}
+
+
+class NotSupportedError(AttributeError):
+    """A PyTorch API that tinygrad_cnn does not provide."""
+
+
+def not_supported(api: str) -> NotSupportedError:
+    """The error for a missing PyTorch API, e.g. not_supported("torch.compile")."""
+    hint = HINTS.get(api)
+    return NotSupportedError(f"not supported in tinygrad_cnn: {api}" + (f" ({hint})" if hint else ""))
+
+
+def namespace_getattr(torch_name: str):
+    """A module-level __getattr__ for the namespace PyTorch calls `torch_name`."""
+    def __getattr__(name: str):
+        if name.startswith("__"):        # import machinery and introspection probes
+            raise AttributeError(f"module {torch_name!r} has no attribute {name!r}")
+        raise not_supported(f"{torch_name}.{name}")
+    return __getattr__
