@@ -179,6 +179,7 @@ function showLeaf(id) {
 function showCode(op) {
   const s = D.sources[op];
   code.replaceChildren(el("h2", `${s.name} (${op})`), el("pre", s.doc, "doc"));
+  if (s.ran) code.append(el("p", `This is the reference op, the one to read. The run used the fast kernel at ${s.ran}: same results, faster.`, "note"));
   ["forward", "backward"].forEach(part => {
     code.append(el("h3", `${part} · ${s[part].where}`));
     const pre = el("pre"); pre.innerHTML = s[part].html; pre.dataset.part = part; code.append(pre);
