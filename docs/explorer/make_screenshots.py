@@ -43,7 +43,7 @@ def main() -> None:
     page = tg.viz.explore(loss, params=net, path=HERE / "lenet5.html",
                           grads_of=f"L = cross_entropy(output, {int(labels[0])}) of a test digit")
     (pool,) = [i for i, v in page.data["vertices"].items() if v["scope"] == "pool1"]
-    screenshot(page.path, f"select={pool}&scroll=backward", HERE / "lenet5_maxpool.png")
+    screenshot(page.path, f"select={pool}&scroll=backward&code=backward", HERE / "lenet5_maxpool.png")
 
     net = models.create("resnet18")
     net.eval()

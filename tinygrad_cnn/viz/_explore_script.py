@@ -2,7 +2,7 @@
 stepping through backward, folding module boxes, and a self-test the browser test drives.
 
 URL fragments: #select=op3 selects a node, #steps=2 replays two backward steps,
-#scroll=backward scrolls the panel to that heading, and #selftest=op3 clicks op3, presses
+#scroll=backward scrolls the panel to that heading, #code=backward the code to that part, and #selftest=op3 clicks op3, presses
 "step backward" three times (&presses=K: K times) and writes what the page showed, as JSON,
 into <pre id="selftest"> (read by tests/viz/test_explore_browser.py)."""
 
@@ -339,6 +339,7 @@ function readPanel() {
 const hash = new URLSearchParams(location.hash.slice(1));
 if (hash.has("steps")) stepTo(Number(hash.get("steps")));
 if (hash.has("select")) { select(hash.get("select")); const g = nodeG[hash.get("select")]; if (g) g.scrollIntoView({block: "center", inline: "center"}); }
+if (hash.has("code")) { const pre = code.querySelector(`pre[data-part="${hash.get("code")}"]`); if (pre) pre.previousSibling.scrollIntoView(); }
 if (hash.has("scroll")) { const h = Array.from(details.querySelectorAll("h3")).find(h => h.textContent === hash.get("scroll")); if (h) h.scrollIntoView(); }
 if (hash.has("selftest")) {
   const report = {folded: Object.keys(D.clusters).filter(n => D.clusters[n].folded), order: D.order, steps: [],
