@@ -22,7 +22,7 @@ import tinygrad_cnn.nn.functional as F  # noqa: E402
 from tinygrad_cnn.train import load  # noqa: E402
 
 
-def screenshot(page: Path, fragment: str, png: Path, size=(1500, 940)) -> None:
+def screenshot(page: Path, fragment: str, png: Path, size=(1600, 960)) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -43,7 +43,7 @@ def main() -> None:
     page = tg.viz.explore(loss, params=net, path=HERE / "lenet5.html",
                           grads_of=f"L = cross_entropy(output, {int(labels[0])}) of a test digit")
     (pool,) = [i for i, v in page.data["vertices"].items() if v["scope"] == "pool1"]
-    screenshot(page.path, f"select={pool}&scroll=backward", HERE / "lenet5_maxpool.png")
+    screenshot(page.path, f"select={pool}&scroll=backward&code=backward", HERE / "lenet5_maxpool.png")
 
     net = models.create("resnet18")
     net.eval()

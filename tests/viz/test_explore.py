@@ -79,6 +79,9 @@ def test_the_page_holds_each_nodes_value_gradient_and_code_in_backward_order(tmp
     shown = html.unescape(re.sub(r"<[^>]+>", "", code["backward"]["html"]))
     assert shown == textwrap.dedent(inspect.getsource(MaxPool2d.backward))
     assert re.fullmatch(r"tinygrad_cnn/ops/pool\.py:\d+", code["backward"]["where"])
+    import tinygrad_cnn.ops as ops
+    if ops.MaxPool2d is not MaxPool2d:  # a fast kernel ran: the page shows the reference, and says so
+        assert re.fullmatch(r"tinygrad_cnn/ops/fast/pool\.py:\d+", code["ran"])
     # Self-contained: nothing is loaded from anywhere (namespace URIs inside the SVG are names).
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page.html)
     assert "<link" not in page.html and "@import" not in page.html

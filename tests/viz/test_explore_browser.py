@@ -104,3 +104,27 @@ def test_clicking_max_pool_shows_the_gradient_routed_to_the_argmax_cells_then_st
     assert_stats_shown(steps[2]["rows"][f"dL/dx{names['fc2.bias']}"], net.fc2.bias.grad.numpy())
     assert sorted(steps[2]["receives"]) == sorted(f["to"] for f in flows)
     assert steps[2]["flows"] == 3
+
+
+def test_resnet_blocks_start_folded_and_a_step_inside_one_lights_its_box(tmp_path):
+    tg.manual_seed(0)
+    net = models.create("resnet18")
+    net.eval()
+    loss = F.cross_entropy(net(tg.randn(1, 3, 32, 32)), tg.tensor([0]))
+    page = tg.viz.explore(loss, params=net, path=tmp_path / "resnet.html")
+    data = page.data
+    (fc,) = [i for i, v in data["vertices"].items() if v["scope"] == "fc" and v["kind"] == "op"]
+    report = open_in_browser(page.path, f"selftest={fc}&presses=8", tmp_path)
+    folded = {c["label"].split(" · ")[0] for name, c in data["clusters"].items() if name in report["folded"]}
+    assert {"layer1.0", "layer4.1", "layer2.0.downsample"} <= folded and "layer1" not in folded
+    inside = {m for name in report["folded"] for m in data["clusters"][name]["members"]}
+    assert set(report["hidden"]) == inside  # the ops of folded blocks are hidden, nothing else
+    assert report["height"] < report["fullHeight"] / 2  # folded boxes give their room back
+    # Backward's 8th node is inside layer4.1, folded: its box lights up in its place.
+    order = data["order"]
+    assert report["clicked"]["title"] == "linear" and report["steps"][0]["current"] == [order[0]]
+    block = next(n for n in report["folded"] if data["clusters"][n]["label"].startswith("layer4.1 "))
+    assert data["vertices"][order[7]]["scope"].startswith("layer4.1")
+    assert order[7] in data["clusters"][block]["members"]
+    assert report["steps"][7]["current"] == [block] and report["steps"][7]["selected"] == order[7]
+    assert report["steps"][7]["status"].startswith(f"step 8 / {len(order)}: backward of ")

@@ -1,8 +1,9 @@
 """The explorer page's script (plain JavaScript, no library): selecting nodes, drawing heatmaps,
 stepping through backward, folding module boxes, and a self-test the browser test drives.
 
-URL fragments: #select=op3 selects a node, #steps=2 replays two backward steps, and
-#selftest=op3 clicks op3, steps backward three times and writes what the page showed, as JSON,
+URL fragments: #select=op3 selects a node, #steps=2 replays two backward steps,
+#scroll=backward scrolls the panel to that heading, #code=backward the code to that part, and #selftest=op3 clicks op3, presses
+"step backward" three times (&presses=K: K times) and writes what the page showed, as JSON,
 into <pre id="selftest"> (read by tests/viz/test_explore_browser.py)."""
 
 SCRIPT = r"""
@@ -50,6 +51,7 @@ function heatmap(m, caption, grid, size) {
   const values = decode(m.data);
   let limit = 0;
   values.forEach(v => { if (isFinite(v)) limit = Math.max(limit, Math.abs(v)); });
+  const allZero = limit === 0;
   limit = limit || 1;
   const cell = Math.max(2, Math.min(12, Math.floor((size || 96) / Math.max(m.h, m.w))));
   const canvas = document.createElement("canvas");
@@ -72,7 +74,7 @@ function heatmap(m, caption, grid, size) {
     if (i < m.h && j < m.w) hover.textContent = `${m.at}[${i}, ${j}] = ${fmt(values[i * m.w + j])}`;
   });
   const cap = document.createElement("figcaption");
-  cap.textContent = `${caption} ${m.at} · ±${fmt(limit)}`;
+  cap.textContent = `${caption} ${m.at} · ` + (allZero ? "all 0" : `±${fmt(limit)}`);
   fig.append(cap, canvas, hover);
   return fig;
 }
@@ -177,6 +179,7 @@ function showLeaf(id) {
 function showCode(op) {
   const s = D.sources[op];
   code.replaceChildren(el("h2", `${s.name} (${op})`), el("pre", s.doc, "doc"));
+  if (s.ran) code.append(el("p", `This is the reference op, the one to read. The run used the fast kernel at ${s.ran}: same results, faster.`, "note"));
   ["forward", "backward"].forEach(part => {
     code.append(el("h3", `${part} · ${s[part].where}`));
     const pre = el("pre"); pre.innerHTML = s[part].html; pre.dataset.part = part; code.append(pre);
@@ -237,19 +240,64 @@ function applyFolds() {
     g.style.display = hiddenBoxes.has(name) ? "none" : "";
     g.classList.toggle("folded", c.folded);
     if (text) {
-      if (text.dataset.y === undefined) { text.dataset.x = text.getAttribute("x"); text.dataset.y = text.getAttribute("y"); }
       const ops = c.members.filter(m => D.vertices[m] && D.vertices[m].kind === "op").length;
       text.textContent = (c.folded ? "▸ " : "▾ ") + c.label + (c.folded ? ` · ${ops} ops folded, click to open` : "");
-      // A folded box's title moves to its middle, where the eye lands when a step scrolls there.
-      const box = g.querySelector("polygon, path").getBBox();
-      text.setAttribute("x", c.folded ? box.x + box.width / 2 : text.dataset.x);
-      text.setAttribute("y", c.folded ? box.y + box.height / 2 : text.dataset.y);
-      text.setAttribute("text-anchor", c.folded ? "middle" : "start");
     }
     // A folded box is painted last, over the edges that run into it; an open one goes back.
     if (c.folded) g.parentNode.append(g); else home[name].before(g);
   });
+  compact(hidden);
   applyStep();
+}
+
+// ---- closing the gap a folded box leaves -------------------------------------------------
+// Graphviz laid the graph out once, unfolded. A folded box keeps FOLDED_HEIGHT of its height and
+// everything below it moves up by the rest: every y coordinate of the drawing goes through one
+// monotone map, so edges stay attached. A box with a visible node beside it keeps its height.
+const FOLDED_HEIGHT = 36;
+const shapes = Array.from(svg.querySelectorAll("polygon, polyline, path, text, ellipse"));
+shapes.forEach(e => { e.original = ["points", "d", "x", "y", "cy", "text-anchor"].map(a => e.getAttribute(a)); });
+const boxSpan = {}, nodeY = {};
+Object.entries(clusterG).forEach(([name, g]) => { const b = g.querySelector("polygon, path").getBBox(); boxSpan[name] = [b.y, b.y + b.height, b.x, b.x + b.width]; });
+Object.entries(nodeG).forEach(([id, g]) => { const b = g.getBBox(); nodeY[id] = b.y + b.height / 2; });
+const view = (svg.getAttribute("viewBox") || "").split(/[ ,]+/).map(Number);
+let drawnHeight = view[3];
+function compact(hidden) {
+  const cuts = [];
+  Object.entries(D.clusters).forEach(([name, c]) => {
+    let outer = c.parent, nested = false;
+    while (outer) { nested = nested || D.clusters[outer].folded; outer = D.clusters[outer].parent; }
+    if (!c.folded || nested) return;
+    const [top, bottom] = boxSpan[name];
+    const beside = Object.keys(nodeY).some(id => !hidden.has(id) && nodeY[id] > top && nodeY[id] < bottom);
+    if (!beside && bottom - top > FOLDED_HEIGHT) cuts.push([top + FOLDED_HEIGHT, bottom]);
+  });
+  const mapY = y => {
+    let shift = 0;
+    cuts.forEach(([from, to]) => { if (y >= to) shift += to - from; else if (y > from) shift += y - from; });
+    return +(y - shift).toFixed(2);
+  };
+  const pairs = t => t.replace(/(-?[\d.]+),(-?[\d.]+)/g, (_, x, y) => `${x},${mapY(+y)}`);
+  shapes.forEach(e => {
+    const [points, d, x, y, cy, anchor] = e.original;
+    if (points !== null) e.setAttribute("points", pairs(points));
+    if (d !== null) e.setAttribute("d", pairs(d));
+    if (x !== null) e.setAttribute("x", x);
+    if (y !== null) e.setAttribute("y", mapY(+y));
+    if (cy !== null) e.setAttribute("cy", mapY(+cy));
+    if (anchor !== null) e.setAttribute("text-anchor", anchor);
+  });
+  Object.entries(clusterG).forEach(([name, g]) => {  // a folded box's title sits in its middle
+    const text = g.querySelector("text");
+    if (!D.clusters[name].folded || !text) return;
+    const [top, bottom, left, right] = boxSpan[name];
+    text.setAttribute("x", (left + right) / 2);
+    text.setAttribute("text-anchor", "middle");
+    text.setAttribute("y", mapY(top) + Math.min(FOLDED_HEIGHT, bottom - top) / 2 + 5);
+  });
+  drawnHeight = view[3] - cuts.reduce((sum, [from, to]) => sum + to - from, 0);
+  svg.setAttribute("viewBox", `${view[0]} ${view[1]} ${view[2]} ${drawnHeight}`);
+  setZoom(zoom);
 }
 function foldTo(defaultDepth) {
   Object.values(D.clusters).forEach(c => { c.folded = defaultDepth ? c.initiallyFolded : false; });
@@ -259,8 +307,7 @@ Object.values(D.clusters).forEach(c => { c.initiallyFolded = c.folded; });
 
 // ---- controls ------------------------------------------------------------------------------
 let zoom = 1;
-const baseW = parseFloat(svg.getAttribute("width")), baseH = parseFloat(svg.getAttribute("height"));
-function setZoom(z) { zoom = z; svg.setAttribute("width", baseW * z + "pt"); svg.setAttribute("height", baseH * z + "pt"); }
+function setZoom(z) { zoom = z; svg.setAttribute("width", view[2] * z + "pt"); svg.setAttribute("height", drawnHeight * z + "pt"); }
 Object.entries(nodeG).forEach(([id, g]) => g.addEventListener("click", e => { e.stopPropagation(); select(id); }));
 const on = (id, f) => document.getElementById(id).addEventListener("click", f);
 on("step-back", () => stepTo(state.step + 1));
@@ -292,13 +339,16 @@ function readPanel() {
 const hash = new URLSearchParams(location.hash.slice(1));
 if (hash.has("steps")) stepTo(Number(hash.get("steps")));
 if (hash.has("select")) { select(hash.get("select")); const g = nodeG[hash.get("select")]; if (g) g.scrollIntoView({block: "center", inline: "center"}); }
+if (hash.has("code")) { const pre = code.querySelector(`pre[data-part="${hash.get("code")}"]`); if (pre) pre.previousSibling.scrollIntoView(); }
 if (hash.has("scroll")) { const h = Array.from(details.querySelectorAll("h3")).find(h => h.textContent === hash.get("scroll")); if (h) h.scrollIntoView(); }
 if (hash.has("selftest")) {
-  const report = {folded: Object.keys(D.clusters).filter(n => D.clusters[n].folded), order: D.order, steps: []};
+  const report = {folded: Object.keys(D.clusters).filter(n => D.clusters[n].folded), order: D.order, steps: [],
+                  height: drawnHeight, fullHeight: view[3],
+                  hidden: Object.keys(nodeG).filter(id => nodeG[id].style.display === "none")};
   const target = nodeG[hash.get("selftest")];
   target.dispatchEvent(new MouseEvent("click", {bubbles: true}));
   report.clicked = readPanel();
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < Number(hash.get("presses") || 3); k++) {
     document.getElementById("step-back").dispatchEvent(new MouseEvent("click", {bubbles: true}));
     report.steps.push(readPanel());
   }

@@ -218,26 +218,46 @@ def _clusters(source: str, depth: int) -> dict:
     return clusters
 
 
+def _reference(function: type) -> type:
+    """The class a student should read for `function`: the reference op that a fast kernel
+    subclasses (same name, same results, e.g. ops/fast/pool.py's MaxPool2d over ops/pool.py's),
+    else the op itself."""
+    for cls in function.__mro__[1:]:
+        if cls.__name__ == function.__name__ and {"forward", "backward"} <= set(vars(cls)):
+            return cls
+    return function
+
+
+def _where(method) -> tuple[list, str] | None:
+    """(source lines, 'file:line') of a method, or None when it has no file (a REPL, a cell)."""
+    try:
+        lines, first = inspect.getsourcelines(method)
+        file = Path(inspect.getsourcefile(method)).resolve()
+    except (OSError, TypeError):
+        return None
+    root = _PACKAGE_ROOT.parent
+    return lines, f"{file.relative_to(root) if file.is_relative_to(root) else file}:{first}"
+
+
 def _sources(tr) -> dict:
     """Op class name -> its docstring and its forward and backward source, highlighted, with the
-    file and line they come from (read with inspect, so the page shows the code that ran)."""
+    file and line they come from (read with inspect, so the page shows the code as it is). When
+    a fast kernel ran in place of the reference op, the reference is shown and 'ran' says where
+    the kernel is."""
     out = {}
     for o in tr.ops:
         if o.op in out:
             continue
-        function = tr.objects[o.id].function
+        ran = tr.objects[o.id].function
+        function = _reference(ran)
         entry = {"doc": inspect.cleandoc(function.__doc__ or ""), "name": function_name(o.op)}
+        if function is not ran:
+            found = _where(ran.forward)
+            entry["ran"] = found[1] if found else ran.__module__
         for part in ("forward", "backward"):
-            method = getattr(function, part)
-            try:
-                lines, first = inspect.getsourcelines(method)
-                file = Path(inspect.getsourcefile(method)).resolve()
-            except (OSError, TypeError):  # defined in a REPL or a notebook cell: no file to read
-                entry[part] = {"html": "(source not available)", "where": ""}
-                continue
-            where = file.relative_to(_PACKAGE_ROOT.parent) if file.is_relative_to(_PACKAGE_ROOT.parent) else file
-            entry[part] = {"html": highlight_python(textwrap.dedent("".join(lines))),
-                           "where": f"{where}:{first}"}
+            found = _where(getattr(function, part))
+            entry[part] = ({"html": highlight_python(textwrap.dedent("".join(found[0]))), "where": found[1]}
+                           if found else {"html": "(source not available)", "where": ""})
         out[o.op] = entry
     return out
 

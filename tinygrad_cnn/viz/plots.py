@@ -251,6 +251,8 @@ def plot_training_curves(metrics_csv_path, save=None):
                 ax.plot(m["epoch"], values, style, label=column, markersize=4)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        if len(m["epoch"]) <= 12:  # few epochs: a tick on each (one epoch would get 0.95, 0.96, ...)
+            ax.set_xticks(m["epoch"])
         ax.set_ylabel("cross-entropy" if kind == "loss" else "accuracy (%)")
         ax.grid(alpha=0.3)
         ax.legend()
