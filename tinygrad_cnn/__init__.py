@@ -12,10 +12,13 @@ from .creation import (arange, as_tensor, cat, empty, empty_like, eye, from_nump
 from .device import device
 from .dtypes import (NAMES as _DTYPE_NAMES, dtype, get_default_dtype, is_floating_point,
                      set_default_dtype)
-from .functions import (abs, allclose, argmax, argmin, bmm, clamp, equal, exp, flatten, gather,
-                        is_tensor, isfinite, isnan, log, log_softmax, matmul, max, maximum, mean,
-                        min, minimum, mm, numel, permute, pow, relu, reshape, sigmoid, softmax,
-                        sort, sqrt, squeeze, sum, tanh, topk, transpose, unsqueeze, where)
+from .functions import (abs, allclose, argmax, argmin, bmm, ceil, chunk, clamp, clip, dot, equal,
+                        exp, flatten, floor, gather, index_select, is_tensor, isfinite, isnan, log,
+                        log_softmax, logical_and, logical_not, logical_or, matmul, max, maximum,
+                        mean, min, minimum, mm, narrow, norm, numel, outer, permute, pow, relu,
+                        reshape, round, sigmoid, sign, softmax, sort, split, sqrt, square,
+                        squeeze, std, sum, tanh, topk, transpose, tril, triu, unsqueeze, var,
+                        where)
 from .grad_modes import inference_mode, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .random import manual_seed
