@@ -1,6 +1,7 @@
 """The torch namespace a ported script reaches for: dtype objects, Size, the CPU-only answers
 of cuda/backends/accelerator, utils.data, grad-mode switches and the "not supported" errors."""
 import copy
+import os
 import pickle
 
 import numpy as np
@@ -137,3 +138,42 @@ def test_default_dtype_is_float32_and_only_float32():
     tg.set_default_dtype(tg.float32)
     with pytest.raises(NotImplementedError, match="not supported in tinygrad_cnn"):
         tg.set_default_dtype(tg.float64)
+
+
+def test_generator_objects_seed_their_own_stream():
+    from tinygrad_cnn.utils.data import random_split
+    g = tg.Generator().manual_seed(42)
+    assert g.initial_seed() == 42
+    first = [list(s) for s in random_split(range(10), [7, 3], generator=g)]
+    again = [list(s) for s in random_split(range(10), [7, 3], generator=tg.Generator().manual_seed(42))]
+    assert first == again and sorted(first[0] + first[1]) == list(range(10))
+    tg.manual_seed(5)
+    assert tg.randn(3).tolist() == tg.randn(3, generator=tg.Generator().manual_seed(5)).tolist()
+
+
+def test_the_amp_recipe_runs_with_amp_disabled():
+    model = nn.Linear(3, 1)
+    opt = tg.optim.SGD(model.parameters(), lr=0.1)
+    scaler = tg.amp.GradScaler("cuda", enabled=True)   # no CUDA: disabled, as PyTorch does
+    with tg.autocast(device_type="cpu", dtype=tg.float16, enabled=False):
+        loss = model(tg.ones(2, 3)).sum()
+    before = model.weight.numpy().copy()
+    scaler.scale(loss).backward()
+    scaler.step(opt)
+    scaler.update()
+    assert not scaler.is_enabled() and scaler.get_scale() == 1.0
+    assert not np.array_equal(before, model.weight.numpy())
+    assert tg.cuda.amp.GradScaler is tg.amp.GradScaler
+    with pytest.raises(AttributeError, match=r"not supported in tinygrad_cnn: torch.autocast\(enabled=True\)"):
+        tg.autocast("cpu")
+
+
+def test_threads_and_determinism_switches():
+    count = os.cpu_count() or 1                 # BLAS's own default, so later tests are unchanged
+    tg.set_num_threads(count)
+    assert tg.get_num_threads() == count
+    tg.use_deterministic_algorithms(True)
+    assert tg.are_deterministic_algorithms_enabled()
+    tg.use_deterministic_algorithms(False)
+    with pytest.raises(ValueError, match="positive integer"):
+        tg.set_num_threads(0)

@@ -21,11 +21,14 @@ from .functions import (abs, allclose, argmax, argmin, bmm, ceil, chunk, clamp, 
                         where)
 from .grad_modes import inference_mode, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
-from .random import manual_seed
+from .random import Generator, manual_seed
 from .size import Size
 from .tensor import Tensor
 from .unsupported import namespace_getattr
-from . import accelerator, backends, cuda  # noqa: E402
+from . import accelerator, amp, backends, cuda  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .threads import (are_deterministic_algorithms_enabled, get_num_threads,  # noqa: E402
+                      set_num_threads, use_deterministic_algorithms)
 
 from . import nn, optim, data  # noqa: E402  (they build on the core above)
 from . import utils  # noqa: E402

@@ -17,6 +17,7 @@ from ..nn import functional as F
 from ..random import get_rng
 from ..tensor import Tensor
 from ._images import as_chw, hwc, is_pil
+from ..unsupported import namespace_getattr
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "Normalize", "Resize", "CenterCrop",
            "RandomCrop", "RandomResizedCrop", "RandomHorizontalFlip", "RandomVerticalFlip",
@@ -253,3 +254,6 @@ class Lambda:
 
     def __repr__(self):
         return "Lambda()"
+
+
+__getattr__ = namespace_getattr("torchvision.transforms")
