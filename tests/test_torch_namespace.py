@@ -177,3 +177,16 @@ def test_threads_and_determinism_switches():
     tg.use_deterministic_algorithms(False)
     with pytest.raises(ValueError, match="positive integer"):
         tg.set_num_threads(0)
+
+
+def test_legacy_constructors_one_argument_where_and_transfer_keywords():
+    assert tg.FloatTensor([1, 2]).dtype is tg.float32 and tg.LongTensor(2, 3).shape == (2, 3)
+    assert tg.tensor([1.5]).type(tg.LongTensor).dtype is tg.long
+    rows, cols = tg.where(tg.tensor([[True, False], [False, True]]))
+    assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1] and rows.dtype is tg.long
+    x = tg.zeros(2)
+    assert x.to("cpu", non_blocking=True) is x
+    model = nn.Linear(2, 2)
+    assert model.to("cpu", non_blocking=True) is model
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        model.cuda()

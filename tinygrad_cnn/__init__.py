@@ -6,7 +6,8 @@ math functions, dtypes (torch.float32, torch.long, ...), the CPU-only answers of
 `backends` and `accelerator`, and `utils.data`; anything else is a "not supported" error."""
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .creation import (arange, as_tensor, cat, empty, empty_like, eye, from_numpy, full,
+from .creation import (BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor,
+                       arange, as_tensor, cat, empty, empty_like, eye, from_numpy, full,
                        full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
                        randn, randn_like, randperm, stack, tensor, zeros, zeros_like)
 from .device import device

@@ -13,9 +13,13 @@ def _as_tensor(value) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor(np.asarray(value))
 
 
-def where(condition, input, other) -> Tensor:
-    """`input` where `condition` holds, else `other`; gradients flow to both, masked."""
+def where(condition, input=None, other=None) -> Tensor:
+    """`input` where `condition` holds, else `other`; gradients flow to both, masked. With the
+    condition alone, the indices where it holds: one int64 tensor per axis (torch.nonzero(...,
+    as_tuple=True))."""
     condition = _as_tensor(condition)
+    if input is None and other is None:
+        return tuple(Tensor(axis.astype(np.int64)) for axis in np.nonzero(condition.array))
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be a boolean tensor, got dtype {condition.dtype}")
     reference = input if isinstance(input, Tensor) else other

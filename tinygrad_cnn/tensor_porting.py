@@ -209,6 +209,8 @@ class PortingMethods:
         cast to `dtype` (a dtype, or a legacy name such as 'torch.LongTensor')."""
         if dtype is None:
             return "torch." + _LEGACY_NAMES.get(self.array.dtype.name, "Tensor")
+        if getattr(dtype, "is_legacy_tensor_type", False):     # torch.FloatTensor and kin
+            dtype = dtype.dtype
         if isinstance(dtype, str) and dtype.startswith("torch.") and dtype.endswith("Tensor"):
             names = {f"torch.{legacy}": numpy_name for numpy_name, legacy in _LEGACY_NAMES.items()}
             if dtype not in names:
