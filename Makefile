@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m tinygrad_cnn demo --out runs/demo
+	$(PY) -m tinygrad_cnn demo --out runs/demo --overwrite
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -12,7 +12,12 @@ same process with the same number of threads, and `ratio` = ours / torch (lower 
 
 `peak MB` is the peak of memory allocated through numpy during one fwd+bwd of ours, measured
 with tracemalloc (numpy reports its array buffers to it), above what was allocated before the
-call: the saved im2col matrix, gradients and temporaries. Torch's allocations are not traced.
+call: the column matrices, gradients and temporaries. Torch's allocations are not traced.
+
+The header names numpy's BLAS (threadpoolctl) and measures its float32 GEMM rate on this machine
+(a 2048^3 product, best of the same repeats); `GFLOP/s` of a convolution counts its multiply-adds
+(forward 2*N*F*C*KH*KW*Ho*Wo, fwd+bwd three times that), so `% GEMM` says how close the whole
+convolution, copies included, comes to the machine's matrix-multiply rate.
 See benchmarks/README.md.
 """
 import argparse
@@ -55,6 +60,26 @@ except ImportError:
     torch = TF = None
 
 
+def blas_description():
+    """numpy's BLAS as threadpoolctl reports it, e.g. 'openblas 0.3.31 (Haswell kernels, pthreads)'."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown BLAS (threadpoolctl not installed)"
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return (f"{pool.get('internal_api')} {pool.get('version')} "
+                    f"({pool.get('architecture')} kernels, {pool.get('threading_layer')})")
+    return "no BLAS found by threadpoolctl"
+
+
+def gemm_rate(repeat, size=2048):
+    """This machine's float32 matrix-multiply rate through numpy, GFLOP/s (best of `repeat`)."""
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal((size, size)).astype(np.float32) for _ in range(2))
+    return 2 * size**3 / best_of(lambda: a @ b, repeat) / 1e6
+
+
 def blas_threads():
     """How many threads numpy's BLAS uses: threadpoolctl knows for sure; otherwise the usual
     environment variables; otherwise the number of cores (OpenBLAS's and MKL's default)."""
@@ -78,18 +103,19 @@ def conv_case(N, C, F_out, H, k, stride=1, padding=0):
     shapes = [(N, C, H, H), (F_out, C, k, k), (F_out,)]
     ours = lambda x, w, b: F.conv2d(x, w, b, stride=stride, padding=padding)  # noqa: E731
     theirs = (lambda x, w, b: TF.conv2d(x, w, b, stride=stride, padding=padding)) if torch else None  # noqa: E731
-    return shapes, ours, theirs
+    Ho = (H + 2 * padding - k) // stride + 1
+    return shapes, ours, theirs, 2 * N * F_out * C * k * k * Ho * Ho   # forward flops
 
 
 def pool_case(shape, k, stride, padding=0):
     ours = lambda x: F.max_pool2d(x, k, stride, padding)  # noqa: E731
     theirs = (lambda x: TF.max_pool2d(x, k, stride, padding)) if torch else None  # noqa: E731
-    return [shape], ours, theirs
+    return [shape], ours, theirs, None
 
 
 def linear_case(N, I, O):
     theirs = TF.linear if torch else None
-    return [(N, I), (O, I), (O,)], F.linear, theirs
+    return [(N, I), (O, I), (O,)], F.linear, theirs, 2 * N * I * O
 
 
 CONV_SIZES = {  # name: (N, C, F, H, k, stride, padding)
@@ -152,7 +178,7 @@ def ours_runners(shapes, op, rng):
     y = forward_backward()  # stays float32 end to end: a silent upcast would flatter nobody
     for t in [y] + [t.grad for t in inputs]:
         assert t.dtype == np.float32, f"float32 input gave a {t.dtype} result"
-    return forward, forward_backward, arrays, dy.data
+    return forward, forward_backward, arrays, dy.numpy()
 
 
 def torch_runners(arrays, dy, op):
@@ -192,16 +218,18 @@ def main():
     else:
         header += "; torch not installed: ours only"
     print(header)
+    gemm = gemm_rate(repeat)
+    print(f"BLAS: {blas_description()}; float32 GEMM 2048^3: {gemm:.0f} GFLOP/s")
     print(f"float32, best of {repeat} after 1 warm-up; ratio = ours / torch\n")
 
     rng = np.random.default_rng(0)
     rows = []
-    widths = (52, 8, 10, 10, 7, 8)
-    columns = ("case", "pass", "ours ms", "torch ms", "ratio", "peak MB")
+    widths = (52, 8, 10, 10, 7, 8, 8, 6)
+    columns = ("case", "pass", "ours ms", "torch ms", "ratio", "peak MB", "GFLOP/s", "% GEMM")
     line = " | ".join(f"{c:<{w}}" if i < 2 else f"{c:>{w}}" for i, (c, w) in enumerate(zip(columns, widths)))
     print(line)
     print("-" * len(line))
-    for name, (shapes, op, theirs) in all_cases(ARGS.quick).items():
+    for name, (shapes, op, theirs, flops) in all_cases(ARGS.quick).items():
         if ARGS.only and ARGS.only not in name:
             continue
         forward, forward_backward, arrays, dy = ours_runners(shapes, op, rng)
@@ -221,6 +249,9 @@ def main():
             else:
                 cells += ["-", "-"]
             cells.append(f"{mem:.1f}" if mem is not None else "")
+            if flops is not None:  # fwd+bwd: the forward product and the two gradient products
+                rate = flops * (3 if pass_name == "fwd+bwd" else 1) / ours / 1e6
+                cells += [f"{rate:.0f}", f"{100 * rate / gemm:.0f}"]
             rows.append(cells)
             print(" | ".join(f"{c:<{w}}" if i < 2 else f"{c:>{w}}" for i, (c, w) in enumerate(zip(cells, widths))),
                   flush=True)

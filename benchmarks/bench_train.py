@@ -1,14 +1,17 @@
-"""Training throughput (samples/s) and peak memory of LeNet-5 and the seed-003 net, against
-PyTorch CPU on the same recipe when torch is installed.
+"""Training throughput (samples/s) and peak memory of LeNet-5, the seed-003 net and ResNet-18
+(CIFAR stem), against PyTorch CPU on the same recipe when torch is installed.
 
-    python benchmarks/bench_train.py                 # 150 timed batches per run
+    python benchmarks/bench_train.py                 # 150 timed batches per run (ResNet-18: 6)
     python benchmarks/bench_train.py --batches 40    # a quick look
     python benchmarks/bench_train.py --epoch         # one whole Fashion-MNIST epoch per run
+    python benchmarks/bench_train.py --only resnet   # one model
 
 The recipe is the one of the accuracy figures in the README: batch 64, SGD(lr=0.01,
 momentum=0.9), cross-entropy, float32, 28×28 single-channel images (Fashion-MNIST when its files
 are on this machine, else random images of the same shape: the speed does not depend on the
-pixels). A step is forward, loss, zero_grad, backward and optimizer step, as in any training loop.
+pixels). ResNet-18 with the CIFAR stem (3×3 first conv, no max-pool) trains on random 3×32×32
+images at batch 128, 10 classes, the course's CIFAR set-up, for RESNET_BATCHES batches.
+A step is forward, loss, zero_grad, backward and optimizer step, as in any training loop.
 
 Every (framework, model) pair runs in its own fresh Python process, so one library's memory and
 worker threads cannot disturb the other's figures. `peak MB` is the growth of the process's
@@ -27,7 +30,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
-MODELS = ("lenet5", "seed_net_mnist")
+MODELS = ("lenet5", "seed_net_mnist", "resnet18_cifar")
+BATCH = {"lenet5": 64, "seed_net_mnist": 64, "resnet18_cifar": 128}
+RESNET_BATCHES, RESNET_WARMUP = 6, 2   # a ResNet-18 step takes seconds: fewer, longer samples
 
 
 def parse_args(argv=None):
@@ -37,6 +42,7 @@ def parse_args(argv=None):
     parser.add_argument("--epoch", action="store_true", help="time one whole epoch (60,000 images)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="BLAS/torch threads")
     parser.add_argument("--no-torch", action="store_true", help="do not run PyTorch")
+    parser.add_argument("--only", default="", help="run the models whose name contains this text")
     parser.add_argument("--worker", nargs=2, metavar=("FRAMEWORK", "MODEL"), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -78,6 +84,8 @@ def build_ours(name):
     tg.manual_seed(0)
     if name == "lenet5":
         net = models.create("lenet5", activation="relu", pooling="max", padding=2)
+    elif name == "resnet18_cifar":
+        net = models.create("resnet18", cifar_stem=True, num_classes=10)
     else:
         net = models.create(name)
     optimizer = tg.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
@@ -91,7 +99,9 @@ def build_torch(name):
     import torch
     from torch import nn
     torch.manual_seed(0)
-    if name == "lenet5":
+    if name == "resnet18_cifar":
+        net = torch_resnet18_cifar()
+    elif name == "lenet5":
         net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
                             nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
                             nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten(),
@@ -104,15 +114,45 @@ def build_torch(name):
     return net, optimizer, torch.from_numpy, nn.functional.cross_entropy
 
 
+def torch_resnet18_cifar():
+    """torchvision's ResNet-18 layout (BasicBlock x [2, 2, 2, 2]) with the CIFAR stem of
+    models/resnet.py, written out so the benchmark does not need torchvision."""
+    from torch import nn
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout)
+            self.relu = nn.ReLU()
+            self.downsample = None if stride == 1 and cin == cout else nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.bn2(self.conv2(out))
+            return self.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+    layers = [nn.Conv2d(3, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU()]
+    cin = 64
+    for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        layers += [Block(cin, cout, stride), Block(cout, cout, 1)]
+        cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 10)]
+    return nn.Sequential(*layers)
+
+
 def worker(framework, name, args):
     """Train in this process and print one JSON line with the measurements."""
     import numpy as np
-    batch = 64
-    batches = 60000 // batch if args.epoch else args.batches
+    batch = BATCH[name]
+    batches, warmup = batch_counts(name, args)
     # Memory-mapped: the data set adds only the pages of the batches read, not a load-time peak
     # that would hide the training step's own memory in ru_maxrss.
-    images = np.load(os.path.join(args.data_dir, "images.npy"), mmap_mode="r")
-    labels = np.load(os.path.join(args.data_dir, "labels.npy"), mmap_mode="r")
+    images = np.load(os.path.join(args.data_dir, f"{name}_images.npy"), mmap_mode="r")
+    labels = np.load(os.path.join(args.data_dir, f"{name}_labels.npy"), mmap_mode="r")
     if framework == "torch":
         import torch
         torch.set_num_threads(args.threads)
@@ -132,15 +172,38 @@ def worker(framework, name, args):
         return loss.item()
 
     base = peak_rss_mb()
-    for i in range(args.warmup):
+    for i in range(warmup):
         step(i)
     start = time.perf_counter()
-    for i in range(args.warmup, args.warmup + batches):
+    for i in range(warmup, warmup + batches):
         last_loss = step(i)
     seconds = time.perf_counter() - start
     print(json.dumps({"samples_per_s": batches * batch / seconds, "seconds": seconds,
                       "samples": batches * batch, "peak_mb": peak_rss_mb() - base,
                       "params": n_params, "loss": last_loss}))
+
+
+def batch_counts(name, args):
+    """(timed batches, warm-up batches) of one model's run."""
+    if name == "resnet18_cifar":
+        return RESNET_BATCHES, RESNET_WARMUP
+    return (60000 // BATCH[name] if args.epoch else args.batches), args.warmup
+
+
+def save_data(name, args):
+    """Write the images and labels one model's workers read; returns the data's description."""
+    import numpy as np
+    batches, warmup = batch_counts(name, args)
+    count = (batches + warmup) * BATCH[name]
+    if name == "resnet18_cifar":
+        rng = np.random.default_rng(0)
+        images = rng.standard_normal((count, 3, 32, 32)).astype(np.float32)
+        labels, source = rng.integers(0, 10, count), "random 3×32×32 images"
+    else:
+        images, labels, source = load_images(count)
+    np.save(os.path.join(args.data_dir, f"{name}_images.npy"), images)
+    np.save(os.path.join(args.data_dir, f"{name}_labels.npy"), labels.astype(np.int64))
+    return source
 
 
 def run_worker(framework, name, args):
@@ -171,38 +234,35 @@ def main(argv=None):
         return
     frameworks = ["ours"] + (["torch"] if not args.no_torch and torch_available() else [])
     amount = "one epoch" if args.epoch else f"{args.batches} batches"
-    print(f"batch 64, SGD momentum 0.9, float32, {amount} after {args.warmup} warm-up batches, "
+    print(f"batch 64 (ResNet-18: 128), SGD momentum 0.9, float32, {amount} after {args.warmup} "
+          f"warm-up batches (ResNet-18: {RESNET_BATCHES} after {RESNET_WARMUP}), "
           f"{args.threads} threads; each run in a fresh process")
     if frameworks == ["ours"]:
         print("torch not installed: ours only")
-    import numpy as np
-    results = {}
+    results, sources = {}, {}
+    names = [name for name in MODELS if args.only in name]
     with tempfile.TemporaryDirectory() as data_dir:
-        batches = 60000 // 64 if args.epoch else args.batches
-        images, labels, source = load_images((batches + args.warmup) * 64)
-        np.save(os.path.join(data_dir, "images.npy"), images)
-        np.save(os.path.join(data_dir, "labels.npy"), labels.astype(np.int64))
-        del images, labels
         args.data_dir = data_dir
-        for name in MODELS:
+        for name in names:
+            sources[name] = save_data(name, args)
             for framework in frameworks:
                 print(f"  running {framework} {name} ...", file=sys.stderr, flush=True)
                 results[name, framework] = run_worker(framework, name, args)
-    print(f"data: {source}\n")
+    print("data: " + "; ".join(f"{name}: {source}" for name, source in sources.items()) + "\n")
     columns = ("model", "params", "ours samples/s", "torch samples/s", "ratio", "ours peak MB",
-               "torch peak MB", "epoch s (ours)")
-    widths = (16, 9, 15, 16, 6, 13, 14, 15)
+               "torch peak MB", "mem ratio")
+    widths = (16, 10, 15, 16, 6, 13, 14, 10)
     header = " | ".join(f"{c:>{w}}" if i else f"{c:<{w}}" for i, (c, w) in enumerate(zip(columns, widths)))
     print(header)
     print("-" * len(header))
-    for name in MODELS:
+    for name in names:
         ours = results[name, "ours"]
         theirs = results.get((name, "torch"))
         cells = [name, f"{ours['params']:,}", f"{ours['samples_per_s']:.0f}",
                  f"{theirs['samples_per_s']:.0f}" if theirs else "-",
                  f"{theirs['samples_per_s'] / ours['samples_per_s']:.2f}" if theirs else "-",
                  f"{ours['peak_mb']:.0f}", f"{theirs['peak_mb']:.0f}" if theirs else "-",
-                 f"{60000 / ours['samples_per_s']:.1f}"]
+                 f"{ours['peak_mb'] / theirs['peak_mb']:.2f}" if theirs else "-"]
         print(" | ".join(f"{c:>{w}}" if i else f"{c:<{w}}" for i, (c, w) in enumerate(zip(cells, widths))))
 
 

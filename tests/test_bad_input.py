@@ -1,5 +1,6 @@
-"""Bad input gets a clear ValueError/TypeError naming the argument and the shapes, never a numpy
-internal error; a Hypothesis fuzz throws random bad arguments at the F functions."""
+"""Bad input gets a clear ValueError/TypeError/RuntimeError (the kind PyTorch raises) naming the
+argument and the shapes, never a numpy internal error; a Hypothesis fuzz throws random bad
+arguments at the F functions."""
 import numpy as np
 import pytest
 from hypothesis import given
@@ -55,7 +56,7 @@ import tinygrad_cnn.nn.functional as F
      "matmul: tensors must share one dtype, but input is torch.float32, other is torch.float64"),
 ])
 def test_bad_input_gets_a_clear_error(call, message):
-    with pytest.raises((ValueError, TypeError)) as info:
+    with pytest.raises((ValueError, TypeError, RuntimeError)) as info:
         call()
     assert message in str(info.value)
 
@@ -104,10 +105,68 @@ CALLS = {
 def test_fuzzed_bad_arguments_only_raise_clear_errors(name, x_shape, w_shape, value):
     try:
         CALLS[name](_tensor(x_shape), _tensor(w_shape), value)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RuntimeError):
         pass
 
 
 def test_adaptive_avg_pool2d_names_itself_for_an_empty_plane():
     with pytest.raises(ValueError, match="adaptive_avg_pool2d: input has an empty plane"):
         F.adaptive_avg_pool2d(tg.zeros(1, 1, 0, 4), 2)
+
+
+# ---- the library errors that used to leak from numpy or Python (issue 15), one test each ----
+
+def test_a_dataset_whose_samples_differ_in_shape_is_a_value_error_naming_the_shapes():
+    from tinygrad_cnn.data import DataLoader, TensorDataset
+    ragged = [(np.zeros(3, np.float32), 1), (np.zeros(4, np.float32), 0)]
+    with pytest.raises(ValueError, match=r"same shape, got \(3,\), \(4,\)"):
+        list(DataLoader(ragged, batch_size=2))
+    with pytest.raises(ValueError, match=r"tensors\[0\] holds samples of different shapes"):
+        TensorDataset([[1.0, 2.0], [3.0]])
+
+
+def test_string_labels_are_a_type_error_saying_to_map_them_to_integers():
+    from tinygrad_cnn.data import DataLoader, TensorDataset
+    with pytest.raises(TypeError, match=r"tensors\[1\] has dtype <U3.*map class names to integers"):
+        TensorDataset(np.zeros((2, 3), np.float32), np.array(["cat", "dog"]))
+    with pytest.raises(TypeError, match="cannot batch samples of type str"):
+        list(DataLoader([(np.zeros(3), "cat"), (np.zeros(3), "dog")], batch_size=2))
+
+
+@pytest.mark.parametrize("reduce", ["max", "min", "argmax"])
+def test_max_min_argmax_of_an_empty_tensor_are_value_errors_naming_the_shape(reduce):
+    with pytest.raises(ValueError, match=rf"{reduce}\(\): Expected reduction dim.*\(0,\)"):
+        getattr(tg.zeros(0), reduce)()
+    with pytest.raises(ValueError, match=rf"{reduce}\(\): cannot reduce over dim 0 of size 0"):
+        getattr(tg.zeros(0, 3), reduce)(dim=0)
+
+
+def test_sum_over_a_repeated_dim_is_a_value_error():
+    with pytest.raises(ValueError, match=r"dim 0 appears multiple times in the list of dims \(0, 0\)"):
+        tg.zeros(2, 3).sum(dim=(0, 0))
+
+
+def test_conv2d_groups_true_is_a_type_error():
+    with pytest.raises(TypeError, match="conv2d: groups must be a positive int, got bool True"):
+        F.conv2d(tg.zeros(1, 2, 4, 4), tg.zeros(2, 1, 3, 3), groups=True)
+
+
+def test_sgd_lr_given_as_a_string_is_a_type_error():
+    with pytest.raises(TypeError, match="SGD: lr must be a number, got str '0.1'"):
+        tg.optim.SGD(tg.nn.Linear(2, 2).parameters(), lr="0.1")
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("lr", [float("inf"), float("nan"), -0.1])
+def test_sgd_with_lr_inf_or_nan_is_refused_without_a_runtime_warning(lr):
+    with pytest.raises(ValueError, match="Invalid learning rate"):
+        tg.optim.SGD(tg.nn.Linear(2, 2).parameters(), lr=lr, momentum=0.9)
+
+
+def test_load_state_dict_assign_with_int_arrays_keeps_parameters_floating():
+    layer = tg.nn.Linear(2, 2)
+    before = layer.weight.array.copy()
+    with pytest.raises(TypeError, match="weight would become a int64 parameter that requires grad"):
+        layer.load_state_dict({"weight": np.ones((2, 2), np.int64), "bias": np.ones(2, np.int64)},
+                              assign=True)
+    assert layer.weight.dtype == tg.float32 and np.array_equal(layer.weight.array, before)

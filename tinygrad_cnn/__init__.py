@@ -22,7 +22,7 @@ from .functions import (abs, allclose, argmax, argmin, bmm, ceil, chunk, clamp, 
                         where)
 from .grad_modes import inference_mode, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
-from .random import Generator, manual_seed
+from .random import Generator, get_rng_state, manual_seed, set_rng_state
 from .size import Size
 from .tensor import Tensor
 from .unsupported import namespace_getattr

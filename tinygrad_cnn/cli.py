@@ -1,23 +1,19 @@
 """`python -m tinygrad_cnn train | demo | summary | draw`: train zoo models on the built-in data
-sets, and describe or draw any zoo model."""
+sets, and describe or draw any zoo model.
+
+A mistake on the command line never ends in a traceback: it prints `error: ...` and a hint on
+stderr and exits with status 2 (a usage mistake) or 1 (something failed while running)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from . import optim
-from .random import manual_seed
-from .train import DATASETS, TrainingStopped, fit, load
-
-
-def _models():
-    import models  # the zoo is a sibling package, imported only when a command needs it
-    return models
+from .cli_common import INTERRUPTED, RUNTIME, CommandError, _create, _number
+from .cli_train import TRAIN_DEFAULTS, _add_train, _training_args, cmd_train
 
 
 def _shape(text: str) -> tuple[int, ...]:
@@ -30,118 +26,33 @@ def _shape(text: str) -> tuple[int, ...]:
     return shape
 
 
-def _positive(kind):
-    """An argparse type: a number of `kind` above zero, or a usage error naming the value."""
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be above 0, got {text!r}")
-        return value
-    parse.__name__ = f"positive {kind.__name__}"
-    return parse
-
-
-def _build_model(name: str, data, extra: dict):
-    """A zoo model sized for the data set's images (channels, LeNet's padding for 28x28)."""
-    models = _models()
-    channels, side = data.image_shape[0], data.image_shape[-1]
-    kwargs = {"num_classes": data.num_classes, "in_channels": channels, **extra}
-    if name == "lenet5":
-        kwargs.setdefault("activation", "relu")
-        kwargs.setdefault("pooling", "max")
-        kwargs.setdefault("padding", 2 if side == 28 else 0)
-    if name.startswith("seed_net"):
-        kwargs.setdefault("input_size", side)
-    try:
-        return models.create(name, **kwargs)
-    except KeyError as err:
-        raise SystemExit(str(err).strip("'\""))
-
-
-def cmd_train(args) -> int:
-    manual_seed(args.seed)
-    data = load(args.dataset, seed=args.seed, limit=args.limit)
-    print(f"data: {data.name}, {len(data.train)} training and {len(data.test)} test images "
-          f"of shape {data.image_shape}")
-    model = _build_model(args.model, data, {})
-    if args.optimizer == "sgd":
-        optimizer = optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum,
-                              weight_decay=args.weight_decay)
-    else:
-        optimizer = optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    scheduler = optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.1, patience=2) \
-        if args.plateau else None
-    try:
-        history = fit(model, optimizer, data.train, data.test, epochs=args.epochs,
-                      batch_size=args.batch_size, seed=args.seed, out_dir=args.out,
-                      scheduler=scheduler, resume=args.resume, show_progress=not args.quiet)
-    except TrainingStopped as stop:
-        print(f"error: {stop}", file=sys.stderr)
-        return 3
-    if history.interrupted:
-        return 130
-    if history.epochs:
-        print(f"test accuracy: {history.last['test_acc']:.2%} ({args.out})")
-    args._model, args._data = model, data
-    return 0
-
-
 def cmd_demo(args) -> int:
     """Train LeNet-5 on the best data set available offline, then draw what it learned."""
     start = time.perf_counter()
-    args.model, args.dataset, args.optimizer = "lenet5", "auto", "sgd"
-    args.lr, args.momentum, args.batch_size, args.weight_decay = 0.01, 0.9, 64, 0.0
-    args.plateau, args.resume = False, None
+    args.model, args.resume, args.override = "lenet5", None, False
+    for key, value in TRAIN_DEFAULTS.items():
+        if key not in ("epochs", "seed", "limit"):
+            setattr(args, key, value)
     status = cmd_train(args)
     if status:
         return status
+    if args._data.name == "digits":
+        print("Fashion-MNIST was not found on this machine (/usr/share/datasets/fashion-mnist or "
+              "$TINYGRAD_CNN_DATA), so the demo fell back to the bundled 8x8 digits")
     _draw_results(args._model, args._data, Path(args.out))
     print(f"demo finished in {time.perf_counter() - start:.0f} s; results in {args.out}/")
     return 0
 
 
 def _draw_results(model, data, out: Path) -> None:
-    """Draw what the trained model learned into `out`: the graph of one test image's loss with
-    each weight's gradient norm (graph.dot always, graph.svg when Graphviz's `dot` exists) and,
-    when matplotlib is installed, filters.png, feature_maps.png and curves.png (metrics.csv)."""
-    import importlib.util
-
+    """Draw what the trained model learned into `out` (viz/demo.py says what and where)."""
     from .nn.functional import cross_entropy
     from .tensor import Tensor
-    from .viz.graph import draw_graph
+    from .viz.demo import draw_results
     images, labels = data.test.tensors
     model.zero_grad()
     loss = cross_entropy(model(Tensor(np.asarray(images[:1]))), Tensor(np.asarray(labels[:1])))
-    loss.backward()
-    graph = draw_graph(loss, params=model, show_grads=True)
-    model.zero_grad()  # the drawing's gradients must not leak into later use of the model
-    (out / "graph.dot").write_text(graph.source)
-    written = ["graph.dot"]
-    if _render(graph, out / "graph.svg", required=False):
-        written.append("graph.svg")
-    if importlib.util.find_spec("matplotlib") is None:
-        print("wrote " + ", ".join(written) + " (pip install tinygrad-cnn[viz] for pictures)")
-        return
-    from .viz import plots
-    plots.plot_filters(model, save=out / "filters.png")
-    plots.plot_feature_maps(model, images[0], _first_feature_layer(model), save=out / "feature_maps.png")
-    written += ["filters.png", "feature_maps.png"]
-    if (out / "metrics.csv").exists():
-        plots.plot_training_curves(out / "metrics.csv", save=out / "curves.png")
-        written.append("curves.png")
-    print("wrote " + ", ".join(written))
-
-
-def _first_feature_layer(model) -> str:
-    """The module after the first convolution when it is an activation (its maps are what the
-    next layer sees), else the first convolution itself."""
-    names = [(name, type(m).__name__) for name, m in model.named_modules() if name]
-    first = next(i for i, (_, kind) in enumerate(names) if kind == "Conv2d")
-    following = names[first + 1] if first + 1 < len(names) else ("", "")
-    return following[0] if following[1] in ("ReLU", "Tanh", "Sigmoid") else names[first][0]
+    draw_results(model, loss, images[0], out, f"L = cross_entropy(output, {int(labels[0])}) of test image 0")
 
 
 def _render(graph, path: Path, required: bool = True) -> bool:
@@ -152,8 +63,19 @@ def _render(graph, path: Path, required: bool = True) -> bool:
     try:
         render(graph, path)
     except GraphvizNotFoundError as e:
-        raise SystemExit(str(e)) from None
+        raise CommandError(str(e), "or write the graph's source with --out graph.dot",
+                           RUNTIME) from None
     return True
+
+
+def _shaped_forward(model, args, run):
+    """`run()` (a forward at --input-shape), or a usage error naming the shape and the model."""
+    try:
+        return run()
+    except (ValueError, TypeError) as err:  # a forward that rejects the shape
+        raise CommandError(f"{args.model} cannot take --input-shape "
+                           f"{','.join(map(str, args.input_shape))}: {err}",
+                           f"check the shape against what {args.model} expects") from None
 
 
 def cmd_summary(args) -> int:
@@ -161,42 +83,64 @@ def cmd_summary(args) -> int:
     --receptive-field, what the centre unit of its last feature map sees)."""
     from .viz.receptive_field import receptive_field
     from .viz.summary import summary
-    try:
-        model = _models().create(args.model, **_model_kwargs(args))
-    except KeyError as err:
-        raise SystemExit(str(err).strip("'\""))
-    try:
-        print(summary(model, args.input_shape))
-    except ValueError as err:  # a forward that rejects the shape: say which flag to change
-        raise SystemExit(f"error: {err}\n(check --input-shape {','.join(map(str, args.input_shape))} "
-                         f"against what {args.model} expects)") from None
+    model = _create(args.model, _model_kwargs(args))
+    print(_shaped_forward(model, args, lambda: summary(model, args.input_shape)))
     if args.receptive_field or args.layer:
         try:
             field = receptive_field(model, args.input_shape, layer=args.layer)
         except ValueError as err:  # an unknown --layer, or a map the geometry cannot follow
-            raise SystemExit(f"error: {err}") from None
+            raise CommandError(str(err), "name a module printed by `summary`") from None
         print()
         print(field)
     return 0
+
+
+DRAW_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
 
 
 def cmd_draw(args) -> int:
     from . import nn
     from .creation import randn
     from .viz.graph import draw_graph
-    model = _models().create(args.model, **_model_kwargs(args))
+    out = Path(args.out)
+    if out.suffix.lower() not in DRAW_SUFFIXES:
+        raise CommandError(f"--out {args.out}: cannot draw a {out.suffix or 'suffix-less'} file",
+                           f"end the name with one of {', '.join(DRAW_SUFFIXES)}")
+    if out.is_dir():
+        raise CommandError(f"--out {args.out} is a folder", "name the picture's file")
+    model = _create(args.model, _model_kwargs(args))
     model.eval()
-    y = model(randn(*args.input_shape))
+    y = _shaped_forward(model, args, lambda: model(randn(*args.input_shape)))
     if args.grads:
         nn.functional.cross_entropy(y.reshape(y.shape[0], -1),
                                     _zeros_target(y.shape[0])).backward()
-    graph = draw_graph(y, params=model, show_grads=args.grads, depth=args.depth)
-    out = Path(args.out)
-    if out.suffix == ".dot":
+    graph = draw_graph(y, params=model, show_grads=args.grads, depth=args.depth,
+                       grads_of="L = cross_entropy(output, class 0) of a random input")
+    if out.suffix.lower() == ".dot":
         out.write_text(graph.source)
     else:
         _render(graph, out)
     print(f"wrote {out}")
+    return 0
+
+
+def cmd_explore(args) -> int:
+    """Write the explorer page of a zoo model's loss on one random input (viz/explore.py)."""
+    from .creation import randn
+    from .nn.functional import cross_entropy
+    from .viz.explore import explore
+    from .viz.render import GraphvizNotFoundError
+    model = _create(args.model, _model_kwargs(args))
+    model.eval()
+    y = _shaped_forward(model, args, lambda: model(randn(*args.input_shape)))
+    loss = cross_entropy(y.reshape(y.shape[0], -1), _zeros_target(y.shape[0]))
+    try:
+        page = explore(loss, params=model, path=args.out, depth=args.depth,
+                       grads_of="L = cross_entropy(output, class 0) of a random input")
+    except GraphvizNotFoundError as e:
+        raise CommandError(str(e), "install Graphviz (apt install graphviz) and run again",
+                           RUNTIME) from None
+    print(f"wrote {page.path}: open it in a browser, click a node, or press 'step backward'")
     return 0
 
 
@@ -208,7 +152,9 @@ def _zeros_target(n):
 def _model_kwargs(args) -> dict:
     kwargs = {}
     for item in args.option or []:
-        key, _, value = item.partition("=")
+        key, equals, value = item.partition("=")
+        if not equals or not key.isidentifier():
+            raise CommandError(f"--option {item!r} is not KEY=VALUE", "e.g. --option num_classes=10")
         try:
             kwargs[key] = int(value)
         except ValueError:
@@ -216,38 +162,14 @@ def _model_kwargs(args) -> dict:
     return kwargs
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tinygrad_cnn", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    def training_args(p, demo=False):
-        p.add_argument("--out", default="runs/demo" if demo else "runs/train", help="output folder")
-        p.add_argument("--epochs", type=_positive(int), default=3, help="passes over the training set")
-        p.add_argument("--seed", type=int, default=0, help="seeds the weights and the shuffling")
-        p.add_argument("--limit", type=_positive(int), default=None,
-                       help="use only the first N images of each split")
-        p.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    train = commands.add_parser("train", help="train a zoo model on a built-in data set",
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    train.add_argument("model", help="a name from models.list(), e.g. lenet5 or seed_net_mnist")
-    train.add_argument("--dataset", default="auto", choices=DATASETS,
-                       help="auto: Fashion-MNIST when its files are found, else the bundled digits")
-    train.add_argument("--batch-size", type=_positive(int), default=64, help="images per step")
-    train.add_argument("--lr", type=_positive(float), default=0.01, help="learning rate")
-    train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd", help="update rule")
-    train.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
-    train.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty")
-    train.add_argument("--plateau", action="store_true", help="divide the lr by 10 when test loss stalls")
-    train.add_argument("--resume", default=None, help="a checkpoint.npz to continue from")
-    training_args(train)
-    train.set_defaults(run=cmd_train)
-
+def _add_demo(commands):
     demo = commands.add_parser("demo", help="train LeNet-5 offline and draw what it learned",
                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    training_args(demo, demo=True)
+    _training_args(demo, demo=True)
     demo.set_defaults(run=cmd_demo)
 
+
+def _add_model_views(commands):
     for name, run, text in (("summary", cmd_summary, "per-layer parameters, operations, volume"),
                             ("draw", cmd_draw, "draw the computation graph of one forward")):
         p = commands.add_parser(name, help=text)
@@ -262,13 +184,43 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(implies --receptive-field)")
         if name == "draw":
             p.add_argument("--out", default="graph.svg", help=".svg, .png, .pdf or .dot")
-            p.add_argument("--depth", type=int, default=None, help="collapse modules deeper than this")
+            p.add_argument("--depth", type=_number(int, inclusive=True), default=None,
+                           help="collapse modules deeper than this")
             p.add_argument("--grads", action="store_true", help="colour tensors by gradient norm")
         p.set_defaults(run=run)
+    explore = commands.add_parser("explore", help="an HTML page to click through forward and backward")
+    explore.add_argument("model")
+    explore.add_argument("--input-shape", type=_shape, required=True, help="N,C,H,W e.g. 1,1,32,32")
+    explore.add_argument("--option", action="append", metavar="KEY=VALUE", help="model keyword argument")
+    explore.add_argument("--out", default="backprop.html", help="the page to write")
+    explore.add_argument("--depth", type=_number(int), default=2, help="modules deeper than this start folded")
+    explore.set_defaults(run=cmd_explore)
+
+
+COMMANDS = (_add_train, _add_demo, _add_model_views)  # each adds its sub-commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tinygrad_cnn", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(commands)
     return parser
 
 
 def main(argv=None) -> int:
+    """Run one command; a mistake prints `error: ...` and a hint, then exits 2 (usage) or 1."""
     args = build_parser().parse_args(argv)
-    os.makedirs(getattr(args, "out", ".") if args.command in ("train", "demo") else ".", exist_ok=True)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except CommandError as err:
+        print(f"error: {err.message}" + (f"\n  hint: {err.hint}" if err.hint else ""),
+              file=sys.stderr)
+        raise
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except OSError as err:  # a folder that cannot be written, a full disk, ...
+        print(f"error: {err}\n  hint: check the paths and free space", file=sys.stderr)
+        raise CommandError(str(err), "", RUNTIME) from None

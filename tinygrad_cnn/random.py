@@ -1,6 +1,11 @@
 """The global random generator behind randn/rand, weight initialisation, dropout and shuffling.
 
-`manual_seed(s)` makes a run repeatable, as `torch.manual_seed` does."""
+`manual_seed(s)` makes a run repeatable, as `torch.manual_seed` does; `get_rng_state()` and
+`set_rng_state(state)` save and restore the generator's position (as torch's functions of the
+same names), so a resumed training run draws the same dropout masks and shuffles as one that
+never stopped."""
+import json
+
 import numpy as np
 
 _rng = np.random.default_rng()
@@ -18,6 +23,40 @@ def manual_seed(seed: int) -> np.random.Generator:
 def get_rng() -> np.random.Generator:
     """The generator every random operation of the library draws from."""
     return _rng
+
+
+def generator_state(generator: np.random.Generator) -> np.ndarray:
+    """The position of `generator` as a uint8 array (its bit generator's state as JSON text:
+    PCG64's 128-bit counters do not fit any numpy integer type, and text needs no pickle)."""
+    text = json.dumps(generator.bit_generator.state, sort_keys=True)
+    return np.frombuffer(text.encode("ascii"), dtype=np.uint8).copy()
+
+
+def set_generator_state(generator: np.random.Generator, state) -> None:
+    """Move `generator` to a position saved by `generator_state` (a uint8 array or Tensor)."""
+    array = np.asarray(getattr(state, "array", state))
+    if array.dtype != np.uint8 or array.ndim != 1:
+        raise TypeError(f"set_rng_state: state must be a 1-D uint8 array from get_rng_state(), got "
+                        f"dtype {array.dtype} shape {array.shape}")
+    try:
+        saved = json.loads(array.tobytes().decode("ascii"))
+        kind = saved["bit_generator"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"set_rng_state: not a state saved by get_rng_state() ({err})") from None
+    if kind != type(generator.bit_generator).__name__:
+        raise ValueError(f"set_rng_state: the state is of a {kind} generator, this one is a "
+                         f"{type(generator.bit_generator).__name__}")
+    generator.bit_generator.state = saved
+
+
+def get_rng_state() -> np.ndarray:
+    """The global generator's position, as torch.get_rng_state (a uint8 array here)."""
+    return generator_state(_rng)
+
+
+def set_rng_state(state) -> None:
+    """Restore the global generator to a position returned by `get_rng_state()`."""
+    set_generator_state(_rng, state)
 
 
 class Generator(np.random.Generator):
@@ -43,3 +82,10 @@ class Generator(np.random.Generator):
     def initial_seed(self):
         """The seed given to manual_seed (None before any)."""
         return self._seed
+
+    def get_state(self) -> np.ndarray:
+        return generator_state(self)
+
+    def set_state(self, state):
+        set_generator_state(self, state)
+        return self

@@ -303,11 +303,13 @@ class Tensor(PortingMethods):
         """The largest value; with `dim`, a (values, indices) pair as torch.max(x, dim) returns,
         the gradient then going to the returned index (the first maximum)."""
         if dim is None:
+            _reducible("max", self.shape, None)
             return ops.Max.apply(self, axis=None, keepdims=False)
         if isinstance(dim, Tensor):  # torch.max(a, b): the element-wise maximum
             from .functions import maximum
             return maximum(self, dim)
         axis = self._axis(dim)
+        _reducible("max", self.shape, axis)
         indices = self.data.argmax(axis=axis)
         grid = list(np.indices(indices.shape, sparse=True))
         grid.insert(axis, indices)
@@ -317,6 +319,8 @@ class Tensor(PortingMethods):
         return MaxResult(values, Tensor(indices.astype(np.int64)))
 
     def min(self, dim=None, keepdim: bool = False):
+        _reducible("min", self.shape, None if dim is None or isinstance(dim, Tensor)
+                   else self._axis(dim))
         if dim is None:
             return -((-self).max())
         if isinstance(dim, Tensor):  # torch.min(a, b): the element-wise minimum
@@ -326,6 +330,7 @@ class Tensor(PortingMethods):
         return MaxResult(-values, indices)
 
     def argmax(self, dim=None, keepdim: bool = False):
+        _reducible("argmax", self.shape, None if dim is None else self._axis(dim))
         if dim is None:
             return Tensor(np.asarray(self.data.argmax(), dtype=np.int64))
         return Tensor(self.data.argmax(axis=self._axis(dim), keepdims=keepdim).astype(np.int64))
@@ -423,8 +428,22 @@ class Tensor(PortingMethods):
         if dim is None or (isinstance(dim, (tuple, list)) and not dim):
             return None  # dim=() reduces over every axis, as in PyTorch
         if isinstance(dim, (tuple, list)):
-            return tuple(self._axis(d) for d in dim)
+            axes = tuple(self._axis(d) for d in dim)
+            if len(set(axes)) != len(axes):
+                twice = next(d for d, a in zip(dim, axes) if axes.count(a) > 1)
+                raise ValueError(f"dim {twice} appears multiple times in the list of dims {tuple(dim)} "
+                                 f"(tensor of shape {self.shape})")
+            return axes
         return (self._axis(dim),)
+
+
+def _reducible(name: str, shape: tuple, axis) -> None:
+    """max/argmax have no identity: refuse an empty input (or dim) as PyTorch does, by name."""
+    if axis is None and 0 in shape:
+        raise ValueError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0 "
+                         f"(input shape {shape})")
+    if axis is not None and shape and shape[axis] == 0:
+        raise ValueError(f"{name}(): cannot reduce over dim {axis} of size 0 (input shape {shape})")
 
 
 def _numpy_index(index):

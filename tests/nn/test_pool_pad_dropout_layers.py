@@ -9,10 +9,10 @@ from tinygrad_cnn.random import get_rng
 
 
 @pytest.mark.parametrize("make, error, match", [
-    (lambda: nn.MaxUnpool2d(0), ValueError, "MaxUnpool2d: kernel_size=0"),
-    (lambda: nn.MaxUnpool2d(2, padding=-1), ValueError, "padding=-1"),
-    (lambda: nn.AdaptiveMaxPool2d((1, 2, 3)), ValueError, "AdaptiveMaxPool2d: output_size"),
-    (lambda: nn.AdaptiveMaxPool2d(0), ValueError, "output_size=0"),
+    (lambda: nn.MaxUnpool2d(0), RuntimeError, "MaxUnpool2d: kernel_size=0"),
+    (lambda: nn.MaxUnpool2d(2, padding=-1), RuntimeError, "padding=-1"),
+    (lambda: nn.AdaptiveMaxPool2d((1, 2, 3)), RuntimeError, "AdaptiveMaxPool2d: output_size"),
+    (lambda: nn.AdaptiveMaxPool2d(0), RuntimeError, "output_size=0"),
     (lambda: nn.Dropout2d(-0.1), ValueError, "Dropout2d: p=-0.1 must be between 0.0 and 1.0"),
     (lambda: nn.ZeroPad2d((1, 2)), ValueError, "ZeroPad2d: padding must be an int or a 4-tuple"),
     (lambda: nn.ZeroPad2d(-1), ValueError, "ZeroPad2d: padding=-1"),

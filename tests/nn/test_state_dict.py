@@ -58,7 +58,7 @@ def test_load_state_dict_error_lists_everything_and_changes_nothing():
     assert "Error(s) in loading state_dict for Net" in message
     assert 'Missing key(s) in state_dict: "fc.bias"' in message
     assert 'Unexpected key(s) in state_dict: "fc.extra"' in message
-    assert ("size mismatch for features.0.weight: copying a param with shape (2, 1, 5, 5) from "
+    assert ("size mismatch for features.0.weight: copying a param with shape torch.Size([2, 1, 5, 5]) from "
             "checkpoint, the shape in current model is torch.Size([2, 1, 3, 3])") in message
     for k, v in model.state_dict().items():
         np.testing.assert_array_equal(v, before[k], err_msg=k)

@@ -203,3 +203,15 @@ def test_adaptive_max_pool2d_sends_ties_to_the_first_maximum_and_keeps_none():
     np.testing.assert_array_equal(indices.numpy()[0, 0], [[0, 1, 2], [6, 7, 8]])
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy()[0, 0, :, 0], [1, 0, 1, 0, 0])
+
+
+def test_adaptive_max_pool2d_over_a_window_of_more_than_32767_cells():
+    """224 x 224 = 50,176 cells in one window: the winner's offset needs more than int16."""
+    x = np.zeros((1, 2, 224, 224))
+    x[0, 0, 200, 100] = 1.0                                    # offset 44,900 in its window
+    x[0, 1, 0, 5] = 1.0
+    x = leaf(x)
+    y, indices = F.adaptive_max_pool2d(x, 1, return_indices=True)
+    np.testing.assert_array_equal(indices.numpy().ravel(), [200 * 224 + 100, 5])
+    tg.nn.AdaptiveMaxPool2d(1)(x).sum().backward()
+    assert x.grad.numpy()[0, 0, 200, 100] == 1 and x.grad.numpy().sum() == 2

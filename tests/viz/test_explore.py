@@ -112,3 +112,29 @@ def test_bad_calls_say_what_is_wrong(monkeypatch):
     monkeypatch.setattr(importlib.import_module("tinygrad_cnn.viz.explore"), "dot_available", lambda: False)
     with pytest.raises(GraphvizNotFoundError, match="apt install graphviz"):
         tg.viz.explore(loss)
+
+
+@needs_dot
+def test_the_command_line_writes_a_page_and_draw_grads_names_the_loss(tmp_path, capsys):
+    from tinygrad_cnn.cli import main
+    out = tmp_path / "lenet.html"
+    assert main(["explore", "lenet5", "--input-shape", "1,1,32,32", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "gradients of L = cross_entropy(output, class 0) of a random input" in text
+    assert "click a node" in capsys.readouterr().out
+    assert main(["draw", "lenet5", "--input-shape", "1,1,32,32", "--grads", "--out",
+                 str(tmp_path / "g.dot")]) == 0
+    assert "gradient norms of L = cross_entropy(output, class 0)" in (tmp_path / "g.dot").read_text()
+
+
+def test_a_drawing_a_summary_and_an_explorer_display_inline_in_notebooks():
+    net, loss = lenet_loss()
+    graph = tg.viz.draw_graph(loss, params=net)
+    assert callable(graph._repr_mimebundle_)  # Jupyter shows a graphviz.Digraph as SVG
+    if dot_available():
+        assert graph._repr_mimebundle_(include=["image/svg+xml"])["image/svg+xml"].lstrip().startswith("<")
+    table = tg.viz.summary(net, (1, 1, 32, 32))._repr_html_()
+    assert table.startswith("<pre>LeNet5: input (1, 1, 32, 32)") and "conv1" in table
+    if dot_available():
+        frame = tg.viz.explore(loss, params=net)._repr_html_()
+        assert frame.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')

@@ -58,6 +58,15 @@ def test_filter_grid_of_a_named_layer_has_one_image_per_filter_and_input_channel
         plots.plot_filters(np.zeros((3, 5)))
 
 
+def test_filters_before_and_after_can_share_one_colour_scale(lenet):
+    before = lenet.conv1.weight.numpy().copy()
+    after = before * 3
+    limit = float(np.abs(after).max())
+    figs = [plots.plot_filters(w, vmax=limit) for w in (before, after)]
+    for fig in figs:
+        assert fig.axes[0].images[0].get_clim() == (-limit, limit)
+
+
 def test_colour_filters_are_drawn_in_rgb():
     tg.manual_seed(0)
     model = resnet18(width=8)
@@ -75,9 +84,14 @@ def test_feature_maps_are_the_named_modules_output_and_the_model_is_left_as_it_w
     assert_png(tmp_path / "maps.png")
     with tg.no_grad():
         expected = F.relu(lenet.conv1(x)).numpy()[0]
+    np.testing.assert_array_equal(image_data(fig.axes[0]), x.numpy()[0, 0])  # the input, first
+    assert fig.axes[0].get_title() == "input"
     for k in range(6):
-        np.testing.assert_array_equal(image_data(fig.axes[k]), expected[k])
-    assert "forward" not in vars(lenet.act1) and lenet.training
+        np.testing.assert_array_equal(image_data(fig.axes[k + 1]), expected[k])
+        assert fig.axes[k + 1].images[0].get_clim() == (expected.min(), expected.max())  # one scale
+    assert fig.axes[-1].get_ylabel() == "act1 output"  # the colour bar says what it measures
+    # Recorded through a forward hook, removed afterwards; the model is left as it was.
+    assert "forward" not in vars(lenet.act1) and not lenet.act1._hook_table().post and lenet.training
     maps = plots.capture_output(lenet, x.numpy()[0][None], "pool2")
     assert maps.shape == (1, 16, 5, 5)
     with pytest.raises(KeyError, match="conv1"):
@@ -96,9 +110,10 @@ def test_training_curves_are_the_columns_of_metrics_csv(tmp_path):
     loss_ax, acc_ax = fig.axes
     drawn = {line.get_label(): line for ax in (loss_ax, acc_ax) for line in ax.get_lines()}
     assert set(drawn) == {"train_loss", "test_loss", "train_acc", "test_acc"}
-    for name, line in drawn.items():
+    for name, line in drawn.items():  # accuracy in percent, as training prints it
         np.testing.assert_array_equal(line.get_xdata(), [1, 2])
-        np.testing.assert_allclose(line.get_ydata(), columns[name])
+        np.testing.assert_allclose(line.get_ydata(), columns[name] * (100 if "acc" in name else 1))
+    assert acc_ax.get_ylabel() == "accuracy (%)"
     assert [line.get_label() for line in acc_ax.get_lines()] == ["train_acc", "test_acc"]
 
 
@@ -141,6 +156,12 @@ def test_segmentation_overlays_show_the_masks_and_predictions(tmp_path):
             np.testing.assert_array_equal(np.ma.getmaskarray(overlay), truth == 0)  # background clear
     assert fig.axes[2].get_title() == "prediction (75% pixels)"
     assert fig.axes[5].get_title() == "prediction (100% pixels)"
+    # The legend names each coloured class (the background stays clear and unnamed).
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["class 1", "class 2"]
+    fig = plots.plot_segmentation(images, masks, predictions, class_names=["sky", "cat", "dog"])
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["cat", "dog"]
+    with pytest.raises(ValueError, match="2 class_names for 3 classes"):
+        plots.plot_segmentation(images, masks, predictions, class_names=["sky", "cat"])
     # (N, H, W) images, Tensors, and (N, K, H, W) scores are accepted too.
     scores = np.eye(3)[predictions].transpose(0, 3, 1, 2)
     fig = plots.plot_segmentation(tg.tensor(images[:, 0]), tg.tensor(masks), scores)
@@ -176,7 +197,12 @@ def test_demo_writes_the_graph_and_the_pictures(trained_demo, capsys):
     for name in ("filters.png", "feature_maps.png", "curves.png"):
         assert_png(out / name)
     assert (out / "graph.svg").exists() == (shutil.which("dot") is not None)
-    assert "curves.png" in capsys.readouterr().out
+    assert (out / "backprop.html").exists() == (shutil.which("dot") is not None)
+    assert "gradient norms of L = cross_entropy(output, " in (out / "graph.dot").read_text()
+    said = capsys.readouterr().out
+    assert "curves.png" in said
+    if shutil.which("dot"):
+        assert "click the max_pool2d node" in said
     assert all(p.grad is None for p in model.parameters())
 
 
@@ -192,4 +218,6 @@ def test_demo_without_matplotlib_or_dot_still_writes_the_dot_source(trained_demo
                         lambda name, *a: None if name == "matplotlib" else real_find_spec(name, *a))
     _draw_results(model, data, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.dot"]
-    assert "tinygrad-cnn[viz]" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "tinygrad-cnn[viz]" in said
+    assert "skipped graph.svg and backprop.html: Graphviz's `dot` program is not installed" in said

@@ -186,6 +186,47 @@ def test_a_gentle_ramp_would_lose_the_padded_edge_to_max_pooling(monkeypatch):
 
 
 # --- restrictions, bad input, side effects ------------------------------------------------------
+def test_a_leaky_relu_between_convs_keeps_the_geometry():
+    # LeakyReLU is where(x > 0, x, slope * x): ops that declare themselves point-wise
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.LeakyReLU(0.1), nn.Conv2d(2, 1, 3))
+    rf = receptive_field(model, (1, 1, 11, 11))
+    assert rf.feature_map == "2"
+    assert_agree(rf, 5)
+
+
+class _Undeclared(tg.autograd.Function):
+    """An op that says nothing about how its output positions read its input."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, dy):
+        return dy
+
+
+class _ConvUndeclaredConv(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3)
+
+    def forward(self, x):
+        return self.conv2(_Undeclared.apply(self.conv1(x)))
+
+
+def test_an_op_that_declares_no_spatial_kind_is_refused_not_skipped():
+    with pytest.raises(ValueError, match="cannot follow _Undeclared.*declares no spatial kind"):
+        receptive_field(_ConvUndeclaredConv(), (1, 1, 11, 11))
+    assert_agree(receptive_field(_ConvUndeclaredConv(), (1, 1, 11, 11), layer="conv1"), 3)
+
+
+def test_every_primitive_declares_a_spatial_kind_the_geometry_follows():
+    from tinygrad_cnn.ops import PRIMITIVES
+    from tinygrad_cnn.viz._rf_geometry import _FOLLOW
+    assert {op.__name__: op.spatial for op in PRIMITIVES if op.spatial not in _FOLLOW} == {}
+
+
 def test_maps_behind_upsampling_are_refused_and_the_default_stops_before_them():
     model = nn.Sequential(nn.Conv2d(1, 1, 3), nn.AdaptiveAvgPool2d(5))   # 2×2 -> 5×5: not a window
     rf = receptive_field(model, (1, 1, 4, 4))

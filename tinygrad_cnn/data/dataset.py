@@ -82,7 +82,7 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors, transform=None):
         if not tensors:
             raise ValueError("TensorDataset needs at least one array or Tensor")
-        arrays = [t.data if isinstance(t, Tensor) else np.asarray(t) for t in tensors]
+        arrays = [_as_array(t, i) for i, t in enumerate(tensors)]
         for a in arrays:
             if a.ndim == 0:
                 raise ValueError("TensorDataset: every array needs a first (sample) dimension, "
@@ -110,6 +110,21 @@ class TensorDataset(Dataset):
         if self.transform is not None:
             batch[0] = self.transform(batch[0])
         return tuple(batch)
+
+
+def _as_array(value, position: int) -> np.ndarray:
+    """TensorDataset's argument `position` as a numeric numpy array, or a clear error."""
+    if isinstance(value, Tensor):
+        return value.array
+    try:
+        array = np.asarray(value)
+    except ValueError as err:  # a ragged list: samples of different shapes
+        raise ValueError(f"TensorDataset: tensors[{position}] holds samples of different shapes "
+                         f"({err}); resize or pad them to one shape") from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"TensorDataset: tensors[{position}] has dtype {array.dtype}, not numbers"
+                        f"{' (map class names to integers first)' if array.dtype.kind in 'SUO' else ''}")
+    return array
 
 
 class Subset(Dataset):

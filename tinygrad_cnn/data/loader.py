@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..random import get_rng
+from ..random import generator_state, get_rng, set_generator_state
 from ..tensor import Tensor
 
 
@@ -44,10 +44,17 @@ def default_collate(batch):
             raise ValueError("default_collate: samples have different numbers of fields: "
                              f"{sorted({len(sample) for sample in batch})}")
         return [default_collate(list(field)) for field in zip(*batch)]
-    if isinstance(first, Tensor):
-        return _to_tensor(np.stack([sample.data for sample in batch]))
-    if isinstance(first, (np.ndarray, np.generic)):
-        return _to_tensor(np.stack(batch))
+    if isinstance(first, (Tensor, np.ndarray, np.generic)):
+        arrays = [np.asarray(getattr(sample, "array", sample)) for sample in batch]
+        shapes = sorted({a.shape for a in arrays}, key=str)
+        if len(shapes) > 1:
+            raise ValueError(f"default_collate: samples of one batch must have the same shape, got "
+                             f"{', '.join(map(str, shapes[:4]))}; resize or pad them, or pass "
+                             f"collate_fn")
+        if arrays[0].dtype.kind not in "biufc":
+            raise TypeError(f"default_collate: cannot batch arrays of dtype {arrays[0].dtype} "
+                            f"(labels must be numbers: map class names to integers first)")
+        return _to_tensor(np.stack(arrays))
     if isinstance(first, bool):
         return Tensor(np.array(batch, dtype=np.bool_))
     if isinstance(first, int):
@@ -141,6 +148,8 @@ class DataLoader:
         elif generator is not None:
             generator = np.random.default_rng(generator)  # a Generator passes through unchanged
         self.generator = generator
+        self._epoch = None      # (index batches of the epoch being iterated, how many were given)
+        self._resume_at = None  # an epoch position set by load_state_dict, used by the next iter
 
     def __len__(self):
         if self.batch_sampler is not None:
@@ -173,16 +182,69 @@ class DataLoader:
             yield order[b * size:(b + 1) * size]                # (B,)
 
     def __iter__(self):
-        if self.batch_size is None and self.batch_sampler is None:  # no batching: one sample
-            convert = self.collate_fn or default_convert
-            for (i,) in self._index_batches():
-                yield convert(self.dataset[int(i)])
-            return
-        fast = self.collate_fn is None and hasattr(self.dataset, "get_batch")
-        collate = self.collate_fn or default_collate
-        for indices in self._index_batches():
-            if fast:
+        """One epoch of batches. The loader remembers the epoch's index batches and how many it
+        has handed out, so `state_dict()` can say where it is."""
+        if self._resume_at is not None:
+            batches, given = self._resume_at
+            self._resume_at = None
+        else:
+            batches, given = list(self._index_batches()), 0
+        self._epoch = [batches, given]
+        unbatched = self.batch_size is None and self.batch_sampler is None
+        fast = not unbatched and self.collate_fn is None and hasattr(self.dataset, "get_batch")
+        for indices in batches[given:]:
+            self._epoch[1] += 1  # counted before the yield: a step done on it is a step done
+            if unbatched:  # no batching: one sample
+                yield (self.collate_fn or default_convert)(self.dataset[int(indices[0])])
+            elif fast:
                 fields = self.dataset.get_batch(indices)
                 yield [_to_tensor(np.asarray(f)) for f in fields]
             else:
-                yield collate([self.dataset[int(i)] for i in indices])
+                yield (self.collate_fn or default_collate)([self.dataset[int(i)] for i in indices])
+        self._epoch = None
+
+    def _generators(self) -> dict:
+        """The loader's own random generators (not the library's global one), by owner."""
+        owners = {"loader": self, "sampler": self.sampler, "batch_sampler": self.batch_sampler,
+                  "batch_sampler.sampler": getattr(self.batch_sampler, "sampler", None)}
+        return {name: owner.generator for name, owner in owners.items()
+                if isinstance(getattr(owner, "generator", None), np.random.Generator)}
+
+    def state_dict(self) -> dict:
+        """Where iteration stands, beyond PyTorch (as torchdata's StatefulDataLoader): the index
+        batches of the epoch in progress and how many were handed out, and the positions of the
+        loader's and its samplers' own generators. After `load_state_dict`, the next `iter`
+        gives exactly the batches the interrupted epoch had left, and later epochs shuffle as
+        they would have. Shuffling that draws from the global generator also needs
+        `tinygrad_cnn.random.get_rng_state()` saved alongside."""
+        batches, given = self._epoch if self._epoch is not None else ([], 0)
+        sizes = np.array([len(b) for b in batches], dtype=np.int64)
+        indices = np.concatenate(batches).astype(np.int64) if batches else np.zeros(0, np.int64)
+        return {"in_epoch": self._epoch is not None, "batches_given": int(given),
+                "batch_sizes": sizes, "indices": indices,
+                "generators": {name: generator_state(g) for name, g in self._generators().items()}}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from a position saved by `state_dict()` (checked before anything changes)."""
+        try:
+            sizes = np.asarray(state["batch_sizes"], dtype=np.int64)
+            indices = np.asarray(state["indices"], dtype=np.int64)
+            given, saved = int(state["batches_given"]), dict(state["generators"])
+            in_epoch = bool(state["in_epoch"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"DataLoader.load_state_dict: not a DataLoader state ({err!r})") from None
+        if sizes.ndim != 1 or (sizes < 0).any() or sizes.sum() != len(indices) \
+                or not 0 <= given <= len(sizes):
+            raise ValueError(f"DataLoader.load_state_dict: inconsistent state: {len(sizes)} batches "
+                             f"of {int(sizes.sum())} indices, {len(indices)} stored, {given} given")
+        if len(indices) and not 0 <= indices.min() <= indices.max() < len(self.dataset):
+            raise ValueError(f"DataLoader.load_state_dict: the state indexes samples up to "
+                             f"{int(indices.max())}, but the dataset has {len(self.dataset)}")
+        own = self._generators()
+        if set(saved) != set(own):
+            raise ValueError(f"DataLoader.load_state_dict: the state has generators "
+                             f"{sorted(saved)}, this loader has {sorted(own)}")
+        for name, generator in own.items():
+            set_generator_state(generator, saved[name])
+        batches = np.split(indices, np.cumsum(sizes)[:-1]) if len(sizes) else []
+        self._resume_at = (batches, given) if in_epoch else None

@@ -1,30 +1,25 @@
 """Module, the base of every layer and model (Parameter, the tensor it trains, is in parameter.py).
 
 A module finds its parameters, buffers and submodules by walking its attributes (and the lists,
-tuples and dicts they hold) in definition order, so no registration call is needed; _naming.py
-gives each module the qualified name its ops record. Read next: nn/layers/linear.py for the
-simplest layer, nn/layers/container.py for Sequential.
+tuples and dicts they hold) in definition order, so no registration call is needed. Forward hooks
+are in hooks.py; qualified_names.py gives each module the qualified name its ops record. Read next:
+nn/layers/linear.py for the simplest layer, nn/layers/container.py for Sequential.
 """
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from typing import Iterator
 
 import numpy as np
 
 from ..autograd import module_scope, no_grad
 from ..device import dtype_from_to_args, use_device
+from ..size import Size
 from ..tensor import Tensor
-from . import _naming
-from .hooks import RemovableHandle, _Hooks
+from . import qualified_names
+from .hooks import ForwardHooks
+from .incompatible_keys import IncompatibleKeys
 from .parameter import Parameter
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
 
 
 def _join(prefix: str, name: str) -> str:
@@ -46,7 +41,7 @@ def _walk(name: str, value) -> Iterator[tuple[str, str, object]]:
             yield from _walk(f"{name}.{key}", item)
 
 
-class Module:
+class Module(ForwardHooks):
     """Base class of layers and models, with PyTorch's interface.
 
     Subclasses assign layers, Parameters (and lists/dicts of them) as attributes in `__init__`
@@ -75,7 +70,7 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         hooks = self.__dict__.get("_hooks")
-        with _naming.calling(self) as name, module_scope(name):
+        with qualified_names.calling(self) as name, module_scope(name):
             for hook in list(hooks.pre.values()) if hooks else ():
                 result = hook(self, args)
                 if result is not None:
@@ -104,33 +99,6 @@ class Module:
             raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
                             f"(Tensor or None expected)")
         object.__setattr__(self, name, value)
-
-    # -- hooks ------------------------------------------------------------------------------------
-    def _hook_table(self) -> _Hooks:
-        return self.__dict__.setdefault("_hooks", _Hooks())
-
-    def register_forward_pre_hook(self, hook) -> RemovableHandle:
-        """Call `hook(module, args)` before each forward; a non-None result replaces the
-        positional inputs (a tuple, or a single value that is wrapped into one)."""
-        table = self._hook_table().pre
-        handle = RemovableHandle(table)
-        table[handle.id] = hook
-        return handle
-
-    def register_forward_hook(self, hook) -> RemovableHandle:
-        """Call `hook(module, args, output)` after each forward (e.g. to keep a feature map);
-        a non-None result replaces the output. Returns a handle whose remove() unregisters it.
-
-        Example:
-            >>> import tinygrad_cnn as tg
-            >>> from tinygrad_cnn import nn
-            >>> seen = []
-            >>> handle = nn.ReLU().register_forward_hook(lambda m, args, out: seen.append(out.shape))
-        """
-        table = self._hook_table().post
-        handle = RemovableHandle(table)
-        table[handle.id] = hook
-        return handle
 
     # -- registration helpers (optional: plain assignment works too) -----------------------------
     def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
@@ -367,10 +335,14 @@ class Module:
             array = value.data if isinstance(value, Tensor) else np.asarray(value)
             if array.shape != target.shape:
                 errors.append(f"size mismatch for {name}: copying a param with shape "
-                              f"{array.shape} from checkpoint, the shape in current model is "
-                              f"{target.shape}.")
+                              f"{Size(array.shape)} from checkpoint, the shape in current model "
+                              f"is {Size(target.shape)}.")
             elif array.dtype.kind not in "biuf":
                 errors.append(f"cannot load {name}: dtype {array.dtype} is not numeric.")
+            elif assign and target.requires_grad and array.dtype.kind != "f":
+                raise TypeError(f"load_state_dict(assign=True): {name} would become a {array.dtype} "
+                                f"parameter that requires grad, but only floating-point tensors "
+                                f"can; cast the checkpoint's {name} to float, or load without assign")
             else:
                 ready.append((target, array.copy() if assign else array.astype(target.dtype,
                                                                                  copy=False)))
@@ -389,7 +361,7 @@ class Module:
                     target.data, target.grad = array, None
                 else:
                     target.data[...] = array
-        return _IncompatibleKeys(missing, unexpected)
+        return IncompatibleKeys(missing, unexpected)
 
     # -- printing ---------------------------------------------------------------------------------
     def extra_repr(self) -> str:

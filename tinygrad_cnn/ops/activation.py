@@ -9,6 +9,8 @@ class ReLU(Function):
 
     NOTE: at x == 0 the derivative is taken as 0, as in PyTorch."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x > 0)  # the 0/1 mask is all backward needs
@@ -22,6 +24,8 @@ class ReLU(Function):
 
 class Sigmoid(Function):
     """y = 1 / (1 + e^-x).   dx = dy * y * (1 - y)."""
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, x):
@@ -39,6 +43,8 @@ class Sigmoid(Function):
 
 class Tanh(Function):
     """y = tanh(x).   dx = dy * (1 - y^2)."""
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, x):

@@ -28,7 +28,12 @@ class Conv2d(Function):
     backward   db = dy summed over n, i, j
                dw = sum over n of dy @ cols^T        w correlated with the windows it saw
                dx = col2im(w_flat^T @ dy)            a transposed convolution of dy with w
+    Forward saves x and w, as PyTorch does, and backward rebuilds cols: the column matrix is
+    Cg*KH*KW times the input (9x for 3x3), too large to keep for every layer of a network.
+    (ops/fast/conv.py computes the same faster; this is the version to read.)
     """
+
+    spatial = "window"
 
     @staticmethod
     def forward(ctx, x, w, b=None, *, stride, padding, dilation, groups):
@@ -40,26 +45,28 @@ class Conv2d(Function):
         y = (w_flat @ cols).reshape(N, F, Ho, Wo)                      # (N, G, Fg, Ho*Wo) = NCHW
         if b is not None:
             y += b.reshape(1, F, 1, 1)
-        ctx.save_for_backward(cols, w_flat)
-        ctx.xp_shape, ctx.w_shape = xp.shape, w.shape
+        ctx.save_for_backward(x, w)
         ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, dilation, groups
         return y
 
     @staticmethod
     def backward(ctx, dy):                                             # dy: (N, F, Ho, Wo)
-        cols, w_flat = ctx.saved_arrays
+        x, w = ctx.saved_arrays
         G = ctx.groups
         N, F, Ho, Wo = dy.shape
-        _, Cg, KH, KW = ctx.w_shape
+        _, Cg, KH, KW = w.shape
+        xp = pad2d(x, ctx.padding)                                     # (N, C, Hp, Wp)
+        w_flat = w.reshape(G, F // G, Cg * KH * KW)                    # (G, Fg, Cg*KH*KW)
         dy_g = dy.reshape(N, G, F // G, Ho * Wo)                       # (N, G, Fg, Ho*Wo)
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
             dcols = w_flat.transpose(0, 2, 1) @ dy_g                   # (N, G, Cg*KH*KW, Ho*Wo)
             dcols = dcols.reshape(N, G * Cg, KH, KW, Ho, Wo)           # (N, C, KH, KW, Ho, Wo)
-            dx = unpad2d(col2im(dcols, ctx.xp_shape, ctx.stride, ctx.dilation), ctx.padding)
+            dx = unpad2d(col2im(dcols, xp.shape, ctx.stride, ctx.dilation), ctx.padding)
         if ctx.needs_input_grad[1]:
+            cols, _ = _im2col(xp, (KH, KW), ctx.stride, ctx.dilation, G)  # (N, G, Cg*KH*KW, Ho*Wo)
             dw = (dy_g @ cols.transpose(0, 1, 3, 2)).sum(axis=0)       # (G, Fg, Cg*KH*KW)
-            dw = dw.reshape(ctx.w_shape)                               # (F, Cg, KH, KW)
+            dw = dw.reshape(w.shape)                                   # (F, Cg, KH, KW)
         if len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]:
             db = dy.sum(axis=(0, 2, 3))                                # (F,)
         return (dx, dw) if len(ctx.needs_input_grad) == 2 else (dx, dw, db)
@@ -77,6 +84,8 @@ class ConvTranspose2d(Function):
     backward   dx = w_flat @ im2col(pad(dy))                   (Conv2d's forward formula)
                dw = sum over n of x @ im2col(pad(dy))^T;  db = dy summed over n, i, j
     """
+
+    spatial = "remap"
 
     @staticmethod
     def forward(ctx, x, w, b=None, *, stride, padding, output_padding, dilation, groups):

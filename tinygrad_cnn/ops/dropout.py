@@ -9,6 +9,8 @@ class Dropout(Function):
     Dividing by the keep probability keeps E[y] = x, so evaluation can use x unchanged.
     Backward: dx = dy * mask / (1 - p) (the same mask)."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x, *, p):
         scale = (get_rng().random(x.shape) >= p) / (1 - p)   # (x's shape) 0 or 1/(1-p)

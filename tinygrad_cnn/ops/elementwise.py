@@ -8,6 +8,8 @@ from ..autograd import Function
 class Add(Function):
     """y = a + b.   da = dy,  db = dy."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, a, b):
         return a + b
@@ -20,6 +22,8 @@ class Add(Function):
 class Sub(Function):
     """y = a - b.   da = dy,  db = -dy."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, a, b):
         return a - b
@@ -31,6 +35,8 @@ class Sub(Function):
 
 class Mul(Function):
     """y = a * b.   da = dy * b,  db = dy * a."""
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -48,6 +54,8 @@ class Mul(Function):
 class Div(Function):
     """y = a / b.   da = dy / b,  db = -dy * a / b**2."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -64,6 +72,8 @@ class Div(Function):
 class Neg(Function):
     """y = -x.   dx = -dy."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x):
         return -x
@@ -78,6 +88,8 @@ class Pow(Function):
 
     NOTE: for p == 0 the derivative is 0 everywhere, as in PyTorch, including at x == 0 where
     the formula would give 0 * 0 ** -1 = 0 * inf = nan."""
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, x, *, exponent):
@@ -102,6 +114,8 @@ class Power(Function):
     The zeros are PyTorch's; without them 0 * inf = nan. A negative base gives a real y only for
     integer exponents, and its db is nan (ln of a negative number), as in PyTorch."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, a, b):
         y = np.power(a, b)                   # 0 ** -1 = inf, (-2) ** 0.5 = nan, silently
@@ -122,6 +136,8 @@ class Power(Function):
 class Exp(Function):
     """y = e^x.   dx = dy * y (the output is its own derivative)."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x):
         y = np.exp(x)
@@ -137,6 +153,8 @@ class Exp(Function):
 class Log(Function):
     """y = ln x.   dx = dy / x."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -150,6 +168,8 @@ class Log(Function):
 
 class Sqrt(Function):
     """y = sqrt(x).   dx = dy / (2 y)."""
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, x):
@@ -168,6 +188,8 @@ class Abs(Function):
 
     NOTE: at x == 0 the derivative is taken as 0 (sign(0) = 0), as in PyTorch."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(np.sign(x))
@@ -184,6 +206,8 @@ class Clamp(Function):
 
     NOTE: the bounds themselves count as inside, so a value sitting exactly on a bound passes
     its gradient through, as in PyTorch."""
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, x, *, low, high):
@@ -204,6 +228,8 @@ class Clamp(Function):
 class Cast(Function):
     """y = x converted to another float dtype.   dx = dy, converted back to x's dtype."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x, *, dtype):
         ctx.x_dtype = x.dtype
@@ -218,6 +244,8 @@ class Where(Function):
     """y = a where condition holds, else b (condition is a constant boolean array).
 
     da = dy where condition, else 0;   db = dy where not condition, else 0."""
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, a, b, *, condition):

@@ -10,6 +10,8 @@ class MatMul(Function):
 
     Backward (on the last two axes):  da = dy @ b^T,   db = a^T @ dy."""
 
+    spatial = "remap"
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -37,6 +39,8 @@ class Linear(Function):
         x: (N, I)   W: (O, I)   b: (O,)   ->   y: (N, O)   (any leading axes in place of N)
 
     Backward:  dx = dy W,   dW = dy^T x,   db = dy summed over the rows."""
+
+    spatial = "remap"
 
     @staticmethod
     def forward(ctx, x, w, b=None):

@@ -9,6 +9,8 @@ class LogSoftmax(Function):
     """y = x - log(sum over `axis` of e^x), computed as (x - m) - log(sum e^(x - m)) with m the max,
     so no exponential overflows.   Backward: dx = dy - softmax(x) * sum(dy) over `axis`."""
 
+    spatial = "along_axis"
+
     @staticmethod
     def forward(ctx, x, *, axis):
         shifted = x - x.max(axis=axis, keepdims=True)
@@ -34,6 +36,8 @@ class NLLLoss(Function):
     Backward: dlogp[k, t_k] = -weight[t_k] * dloss_k (divided by the same total for 'mean');
     every other entry, and every ignored position, is 0.
     """
+
+    spatial = "remap"
 
     @staticmethod
     def forward(ctx, logp, *, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -79,6 +83,8 @@ class BinaryCrossEntropy(Function):
     Backward:  dp = dy * (p - t) / max(p (1 - p), 1e-12)   (the same guard keeps it finite);
                dt = dy * (ln(1 - p) - ln p).
     """
+
+    spatial = "pointwise"
 
     @staticmethod
     def forward(ctx, p, t):

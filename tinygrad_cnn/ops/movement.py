@@ -7,6 +7,8 @@ from ..autograd import Function, unbroadcast
 class Reshape(Function):
     """y = x viewed with a new shape (same values, row-major order).   dx = dy reshaped back."""
 
+    spatial = "reshape"
+
     @staticmethod
     def forward(ctx, x, *, shape):
         ctx.x_shape = x.shape
@@ -20,6 +22,8 @@ class Reshape(Function):
 class Permute(Function):
     """y = x with its axes reordered: y.shape[i] = x.shape[dims[i]].
     Backward applies the inverse permutation to dy."""
+
+    spatial = "remap"
 
     @staticmethod
     def forward(ctx, x, *, dims):
@@ -37,6 +41,8 @@ class GetItem(Function):
     Backward: dy is written back to the positions it was read from; a position read several times
     (repeated integer indices) receives the sum of its gradients."""
 
+    spatial = "index"
+
     @staticmethod
     def forward(ctx, x, *, index):
         ctx.x_shape, ctx.x_dtype, ctx.index = x.shape, x.dtype, index
@@ -53,6 +59,8 @@ class Pad(Function):
     """y = x surrounded by a constant `value`; pad_width as in numpy: ((before, after), ...) per axis.
     Backward: dx is the centre of dy, the padding's gradient is discarded."""
 
+    spatial = "pad"
+
     @staticmethod
     def forward(ctx, x, *, pad_width, value=0.0):
         ctx.centre = tuple(slice(before, before + size) for (before, _), size in zip(pad_width, x.shape))
@@ -65,6 +73,8 @@ class Pad(Function):
 
 class Cat(Function):
     """y = the inputs joined along `axis`.   Each input's gradient is its slice of dy."""
+
+    spatial = "along_axis"
 
     @staticmethod
     def forward(ctx, *xs, axis):
@@ -80,6 +90,8 @@ class Cat(Function):
 class Expand(Function):
     """y = x broadcast to `shape` (no copy).   dx = dy summed over the broadcast axes."""
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x, *, shape):
         ctx.x_shape = x.shape
@@ -94,6 +106,8 @@ class UpsampleNearest2d(Function):
     """Nearest-neighbour upsampling by integer factors:  y[n, c, i, j] = x[n, c, i // sh, j // sw].
 
     Backward: each input pixel was copied into an sh x sw block, so dx sums dy over that block."""
+
+    spatial = "remap"
 
     @staticmethod
     def forward(ctx, x, *, scale):                          # x: (N, C, H, W)

@@ -18,6 +18,8 @@ class BatchNorm(Function):
     In eval mode mean and std are constants, so dx = g / std.
     """
 
+    spatial = "pointwise"
+
     @staticmethod
     def forward(ctx, x, weight=None, bias=None, *, training, running_mean, running_var, momentum, eps):
         axes = (0,) + tuple(range(2, x.ndim))

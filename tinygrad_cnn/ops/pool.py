@@ -2,10 +2,10 @@
 import numpy as np
 
 from ..autograd import Function
-from ._windows import col2im, output_size, pad2d, scatter_taps, sliding_windows, unpad2d
+from ._windows import col2im, output_size, pad2d, sliding_windows, unpad2d
 
 
-def _pool_padding(H, W, kernel, stride, padding, dilation, ceil_mode):
+def pool_padding(H, W, kernel, stride, padding, dilation, ceil_mode):
     """Output size, and the padding ((top, bottom), (left, right)) that makes exactly Ho x Wo
     windows fit: ceil_mode may need more padding at the bottom/right than at the top/left."""
     (KH, KW), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
@@ -28,60 +28,45 @@ class MaxPool2d(Function):
     several windows receives the sum.
 
     With return_indices=True forward also returns, without gradient, where each maximum sits:
-    the flat index h*W + w of the winner in its unpadded (H, W) plane (see _flat_indices).
+    the flat index h*W + w of the winner in its unpadded (H, W) plane (see flat_indices).
+    (ops/fast/pool.py computes the same faster for small windows; this is the version to read.)
     """
+
+    spatial = "window"
 
     @staticmethod
     def forward(ctx, x, *, kernel_size, stride, padding, dilation, ceil_mode, return_indices=False):
         N, C, H, W = x.shape
-        (Ho, Wo), pads = _pool_padding(H, W, kernel_size, stride, padding, dilation, ceil_mode)
+        (Ho, Wo), pads = pool_padding(H, W, kernel_size, stride, padding, dilation, ceil_mode)
         xp = pad2d(x, pads, value=-np.inf)                              # (N, C, Hp, Wp)
-        windows = sliding_windows(xp, kernel_size, stride, dilation)[:, :, :Ho, :Wo]  # (N, C, Ho, Wo, KH, KW)
-        KH, KW = kernel_size
-        # One (N, C, Ho, Wo) array per kernel offset k = p*KW + q: whole-array ufunc passes over
-        # KH*KW taps are much faster than reducing over the tiny trailing window axes. The taps
-        # are copied out of the strided view once, so the 2*KH*KW passes below read contiguous memory.
-        taps = np.ascontiguousarray(np.moveaxis(windows, (4, 5), (0, 1))).reshape(
-            (KH * KW,) + windows.shape[:4])                             # (KH*KW, N, C, Ho, Wo)
-        y = taps[0].copy()                                              # (N, C, Ho, Wo)
-        for tap in taps[1:]:
-            np.maximum(y, tap, out=y)
-        # winner = the FIRST offset whose value equals the max: walk the offsets backwards and
-        # let each match overwrite (arithmetic select: masked writes are several times slower).
-        winner = np.full(y.shape, len(taps) - 1, dtype=np.int16)       # (N, C, Ho, Wo)
-        is_max, step = np.empty(y.shape, dtype=bool), np.empty_like(winner)
-        for k in range(len(taps) - 2, -1, -1):
-            np.equal(taps[k], y, out=is_max)
-            np.subtract(k, winner, out=step)
-            winner += step * is_max                                     # winner = k where is_max
-        if np.isnan(y).any():  # NaN never equals itself, so NaN windows are settled here
-            for k, tap in enumerate(taps):
-                np.copyto(winner, k, where=np.isnan(tap))
-        if np.isneginf(y).any():  # only -inf and padding: PyTorch's winner is the first inner cell
-            first = _first_inner_tap((Ho, Wo), pads, kernel_size, stride, dilation)  # (Ho, Wo)
-            winner = np.where(np.isneginf(y), first, winner).astype(np.int16)
+        windows = sliding_windows(xp, kernel_size, stride, dilation)[:, :, :Ho, :Wo]
+        windows = windows.reshape(N, C, Ho, Wo, -1)                     # (N, C, Ho, Wo, KH*KW) copy
+        winner = windows.argmax(axis=-1)                                # (N, C, Ho, Wo) first max
+        is_nan = np.isnan(windows)                                      # argmax stops at the first NaN
+        last_nan = is_nan.shape[-1] - 1 - is_nan[..., ::-1].argmax(axis=-1)
+        winner = np.where(is_nan.any(axis=-1), last_nan, winner)        # PyTorch's CPU kernel: the last
+        y = np.take_along_axis(windows, winner[..., None], axis=-1)[..., 0]  # (N, C, Ho, Wo)
+        first_inner = first_inner_tap((Ho, Wo), pads, kernel_size, stride, dilation)  # (Ho, Wo)
+        winner = np.where(y == -np.inf, first_inner, winner)            # not a padding cell
         ctx.save_for_backward(winner)
         ctx.xp_shape, ctx.pads = xp.shape, pads
         ctx.kernel_size, ctx.stride, ctx.dilation = kernel_size, stride, dilation
         if return_indices:
-            return y, _flat_indices(winner, y, (H, W), pads, kernel_size, stride, dilation)
+            return y, flat_indices(winner, y, (H, W), pads, kernel_size, stride, dilation)
         return y
 
     @staticmethod
     def backward(ctx, dy):                                              # dy: (N, C, Ho, Wo)
-        winner, = ctx.saved_arrays
+        winner, = ctx.saved_arrays                                      # (N, C, Ho, Wo)
+        N, C, Ho, Wo = dy.shape
         KH, KW = ctx.kernel_size
-        is_winner = np.empty(dy.shape, dtype=bool)                      # (N, C, Ho, Wo)
-
-        def tap_gradient(p, q):  # dy where kernel offset (p, q) won its window, else 0
-            np.equal(winner, p * KW + q, out=is_winner)
-            return dy * is_winner
-
-        dxp = scatter_taps(tap_gradient, ctx.xp_shape, ctx.kernel_size, ctx.stride, ctx.dilation)
-        return unpad2d(dxp, ctx.pads)
+        dwindows = np.zeros((N, C, Ho, Wo, KH * KW), dtype=dy.dtype)
+        np.put_along_axis(dwindows, winner[..., None], dy[..., None], axis=-1)  # dy to the winner
+        dwindows = dwindows.reshape(N, C, Ho, Wo, KH, KW).transpose(0, 1, 4, 5, 2, 3)  # tap-major
+        return unpad2d(col2im(dwindows, ctx.xp_shape, ctx.stride, ctx.dilation), ctx.pads)
 
 
-def _first_inner_tap(out_size, pads, kernel, stride, dilation):
+def first_inner_tap(out_size, pads, kernel, stride, dilation):
     """For each window, the kernel offset k = p*KW + q of its first cell (row-major) that lies in
     the input rather than the top/left padding: where PyTorch sends a window whose maximum is
     -inf, whatever tap won.   -> (Ho, Wo)"""
@@ -94,7 +79,7 @@ def _first_inner_tap(out_size, pads, kernel, stride, dilation):
     return p[:, None] * KW + q                                          # (Ho, Wo)
 
 
-def _flat_indices(winner, y, size, pads, kernel, stride, dilation):
+def flat_indices(winner, y, size, pads, kernel, stride, dilation):
     """Max-pool's `winner` (kernel offset k = p*KW + q) as PyTorch's indices: the flat position
     h*W + w in the UNPADDED plane, with h = i*sh - top + p*dh and w = j*sw - left + q*dw.
     winner, y: (N, C, Ho, Wo) -> int64 likewise"""
@@ -119,6 +104,8 @@ class MaxUnpool2d(Function):
     each plane: if two share one, which value y keeps is unspecified (as in PyTorch), yet both
     read the gradient there.
     """
+
+    spatial = "remap"
 
     @staticmethod
     def forward(ctx, x, *, indices, output_size):
@@ -147,11 +134,13 @@ class AvgPool2d(Function):
     its cells; overlapping windows add.
     """
 
+    spatial = "window"
+
     @staticmethod
     def forward(ctx, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
                 divisor_override=None):
         N, C, H, W = x.shape
-        (Ho, Wo), pads = _pool_padding(H, W, kernel_size, stride, padding, (1, 1), ceil_mode)
+        (Ho, Wo), pads = pool_padding(H, W, kernel_size, stride, padding, (1, 1), ceil_mode)
         xp = pad2d(x, pads)                                             # (N, C, Hp, Wp)
         windows = sliding_windows(xp, kernel_size, stride)[:, :, :Ho, :Wo]  # (N, C, Ho, Wo, KH, KW)
         KH, KW = kernel_size

@@ -16,6 +16,8 @@ class Sum(Function):
 
     Backward: every x that was added receives dy unchanged: dx = broadcast(dy) to x's shape."""
 
+    spatial = "reduce"
+
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False):
         ctx.x_shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
@@ -34,6 +36,8 @@ class Max(Function):
     NOTE: when several entries tie for the maximum they share dy equally, as torch.amax and the
     all-axes torch.max do; when the maximum is NaN, the NaNs share it. (Tensor.max(dim) returning indices routes to the returned index instead,
     like torch.max(x, dim); see Tensor.max.)"""
+
+    spatial = "reduce"
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False):

@@ -4,6 +4,7 @@ Read sgd.py next."""
 from __future__ import annotations
 
 import copy
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -44,9 +45,15 @@ class Optimizer:
             self.add_param_group(group)
 
     def _check_hyperparameters(self, group: dict) -> None:
-        """Raise ValueError for an invalid hyper-parameter (subclasses add their checks)."""
-        if group.get("lr", 0.0) < 0.0:
-            raise ValueError(f"Invalid learning rate: {group['lr']}")
+        """Raise TypeError for a hyper-parameter that is not a number, ValueError for an invalid
+        one (subclasses add their checks)."""
+        for key in ("lr", "momentum", "dampening", "weight_decay", "eps", "alpha"):
+            value = group.get(key, 0.0)
+            if isinstance(value, (str, bytes, bool)) or not hasattr(value, "__float__"):
+                raise TypeError(f"{type(self).__name__}: {key} must be a number, got "
+                                f"{type(value).__name__} {value!r}")
+        if not float(group.get("lr", 0.0)) >= 0.0 or math.isinf(float(group.get("lr", 0.0))):
+            raise ValueError(f"Invalid learning rate: {group['lr']}")  # (negative, nan or inf)
         if group.get("differentiable"):
             raise ValueError(f"{type(self).__name__}: differentiable=True is not supported "
                              f"(gradients are first-order only)")

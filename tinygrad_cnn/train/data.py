@@ -13,6 +13,10 @@ from ..data.datasets import (DatasetNotFoundError, load_digits, load_fashion_mni
 DATASETS = ("fashion_mnist", "mnist", "digits", "xo", "auto")
 
 
+class DatasetDamagedError(ValueError):
+    """A data set's files exist but cannot be read, so 'auto' does not silently pick another."""
+
+
 @dataclass
 class Prepared:
     """Train and test sets as TensorDatasets of float32 images (N, C, H, W) and int64 labels."""
@@ -46,7 +50,11 @@ def load(name: str, seed: int = 0, limit: int | None = None) -> Prepared:
     if name == "auto":
         try:
             return load("fashion_mnist", seed, limit)
-        except DatasetNotFoundError:
+        except DatasetNotFoundError as missing:
+            if missing.unusable:  # installed but damaged: falling back would hide it
+                raise DatasetDamagedError(
+                    "Fashion-MNIST is installed but unreadable (" + "; ".join(missing.unusable)
+                    + "); repair or remove the file, or pass --dataset digits") from None
             return load("digits", seed, limit)
     if name in ("fashion_mnist", "mnist"):
         loader = load_fashion_mnist if name == "fashion_mnist" else load_mnist

@@ -5,7 +5,7 @@ import sys
 import time
 
 try:
-    from tqdm import tqdm as _tqdm
+    from tqdm.auto import tqdm as _tqdm  # a widget in notebooks, text in terminals
 except ImportError:  # tqdm is optional (extra 'progress')
     _tqdm = None
 

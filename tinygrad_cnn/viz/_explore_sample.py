@@ -39,6 +39,8 @@ def _planes(a: np.ndarray, kind: str, channels: int):
         return [("[:, :]", a)], ""
     if a.ndim > 4:  # (N, C, D, H, W) and beyond: leading axes after the first two are flattened
         a = a.reshape(a.shape[:2] + (-1,) + a.shape[-1:])
+    if a.ndim == 4 and a.shape[2:] == (1, 1) and kind != "parameter":  # pooled: one value a channel
+        return [("[0, :, 0, 0]", a[:1, :, 0, 0])], "first example, every channel"
     if a.ndim == 3:
         picked = range(min(channels, a.shape[0]))
         return [(f"[{c}]", a[c]) for c in picked], f"channels 0–{len(picked) - 1} of {a.shape[0]}"

@@ -46,12 +46,12 @@ function colour(v, limit) {  // diverging: blue < 0 < red, white at 0
   const [r, g, b] = v >= 0 ? [178, 24, 43] : [33, 102, 172];
   return `rgb(${Math.round(255 + (r - 255) * t)},${Math.round(255 + (g - 255) * t)},${Math.round(255 + (b - 255) * t)})`;
 }
-function heatmap(m, caption, grid) {
+function heatmap(m, caption, grid, size) {
   const values = decode(m.data);
   let limit = 0;
   values.forEach(v => { if (isFinite(v)) limit = Math.max(limit, Math.abs(v)); });
   limit = limit || 1;
-  const cell = Math.max(2, Math.min(12, Math.floor(96 / Math.max(m.h, m.w))));
+  const cell = Math.max(2, Math.min(12, Math.floor((size || 96) / Math.max(m.h, m.w))));
   const canvas = document.createElement("canvas");
   canvas.width = m.w * cell; canvas.height = m.h * cell;
   const ctx = canvas.getContext("2d");
@@ -60,7 +60,7 @@ function heatmap(m, caption, grid) {
     ctx.fillRect(j * cell, i * cell, cell, cell);
   }
   if (grid) {  // pooling windows, so the winner of each window can be found by eye
-    ctx.strokeStyle = "rgba(0,0,0,0.35)"; ctx.lineWidth = 1;
+    ctx.strokeStyle = "rgba(0,0,0,0.18)"; ctx.lineWidth = 1;
     for (let i = grid[0]; i < m.h; i += grid[0]) { ctx.beginPath(); ctx.moveTo(0, i * cell + 0.5); ctx.lineTo(m.w * cell, i * cell + 0.5); ctx.stroke(); }
     for (let j = grid[1]; j < m.w; j += grid[1]) { ctx.beginPath(); ctx.moveTo(j * cell + 0.5, 0); ctx.lineTo(j * cell + 0.5, m.h * cell); ctx.stroke(); }
   }
@@ -149,9 +149,15 @@ function showOp(id) {
       if (f.grad === false) { details.append(el("div", "no gradient (it does not require grad)", "note")); return; }
       const passed = f.grad || to.grad;  // null: the input's whole gradient, stored on it
       details.append(statsTable([[`x${k}`, to.value], [`dL/dx${k}`, passed]]));
-      const pair = el("div"); pair.className = "pair";
-      pair.append(mapsBlock(to.value, `x${k}`, grid), mapsBlock(passed, `dL/dx${k}`, grid));
-      details.append(pair);
+      // Each input channel beside the gradient it receives, large enough to find the cells.
+      const big = 180;
+      passed.maps.forEach((m, i) => {
+        const pair = el("div"); pair.className = "pair";
+        if (to.value.maps[i]) pair.append(heatmap(to.value.maps[i], `x${k}`, grid, big));
+        pair.append(heatmap(m, `dL/dx${k}`, grid, big));
+        details.append(pair);
+      });
+      if (passed.note) details.append(el("div", passed.note, "note"));
     });
   }
   showCode(v.op);

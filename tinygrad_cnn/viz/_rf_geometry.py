@@ -1,11 +1,13 @@
 """Window geometry through a recorded graph: the analytic half of receptive_field.py.
 
 Every op that keeps positions is described as a window over its input along each spatial axis
-(`Link`): a convolution or pooling by its kernel, stride, padding and dilation; element-wise ops,
-BatchNorm and channel concatenation as 1×1 windows; zero padding as a shifted 1×1 window; global
-pooling as one window as large as the map. `Graph` composes the windows forwards into the
-receptive-field size, jump and start of every map, and walks them backwards from one unit to the
-input pixels it reads.
+(`Link`), read from what the op declares (its class attribute `spatial`, listed in
+ops/__init__.py) and from the parameters its Node recorded: a convolution or pooling by its
+kernel, stride, padding and dilation; point-wise ops and channel concatenation as 1×1 windows;
+zero padding as a shifted 1×1 window; global pooling as one window as large as the map. `Graph`
+composes the windows forwards into the receptive-field size, jump and start of every map, and
+walks them backwards from one unit to the input pixels it reads. An op that declares no kind is
+an error, never skipped.
 """
 from __future__ import annotations
 
@@ -15,10 +17,6 @@ import numpy as np
 
 from ..autograd import topological_order
 from ..tensor import Tensor
-
-# Ops that read only the same position of each input (BatchNorm and Dropout act per position too).
-ELEMENTWISE = {"Add", "Sub", "Mul", "Div", "Neg", "Pow", "Exp", "Log", "Sqrt", "ReLU", "Sigmoid",
-               "Tanh", "BatchNorm", "Dropout", "Expand"}
 
 
 @dataclass(frozen=True)
@@ -85,59 +83,100 @@ def spatial_index(index) -> bool:
     return all(i == slice(None) for i in index[2:4])
 
 
-def links_of(node, spatial: list):
-    """How `node` reads its parents that carry positions (`spatial`), or why that is unknown."""
-    where = f"{node.op} in '{node.scope}'" if node.scope else node.op
-    out_shape, params, x = tuple(node.output_shape), node.params, spatial[0]
-    if len(out_shape) != 4 or any(p.ndim != 4 for p in spatial):
-        return Unknown(f"{where}, which is not a (N, C, H, W) to (N, C, H, W) op")
-    if node.op in ("Conv2d", "MaxPool2d", "AvgPool2d"):
-        if node.op == "Conv2d":
-            kernel = tuple(node.parents[1].shape[-2:])
-            pad = tuple(p[0] for p in params["padding"])       # ((top, bottom), (left, right))
-        else:
-            kernel, pad = tuple(params["kernel_size"]), tuple(params["padding"])
-        dilation = tuple(params.get("dilation", (1, 1)))           # avg_pool2d has none
-        return [Link(x, kernel, tuple(params["stride"]), pad, dilation)]
-    if node.op == "Pad":
-        return [Link(x, pad=tuple(-p[0] for p in params["pad_width"][2:4]))]
-    if node.op in ("Sum", "Max"):
-        axes = params.get("axis")
-        axes = {a % 4 for a in (axes if isinstance(axes, tuple) else (axes,))} if axes is not None \
-            else set()
-        if {2, 3} <= axes:  # global pooling
-            return [Link(x, tuple(x.shape[2:]), tuple(x.shape[2:]))]
-        return [Link(x)] if not axes & {2, 3} else Unknown(f"{where}, over one spatial axis")
-    keeps = (node.op in ELEMENTWISE
-             or (node.op == "Cat" and params["axis"] % 4 not in (2, 3))
-             or (node.op == "LogSoftmax" and params["axis"] % 4 == 1)
-             or (node.op == "Reshape" and tuple(x.shape) == out_shape)
-             or (node.op == "GetItem" and spatial_index(params["index"])))
-    if keeps and all(tuple(p.shape[2:]) == out_shape[2:] for p in spatial):
+def _same_positions(node, spatial: list, where: str):
+    """Every input position read at the same place (a 1×1 window), if the maps are alike."""
+    if all(tuple(p.shape[2:]) == tuple(node.output_shape[2:]) for p in spatial):
         return [Link(p) for p in spatial]
     return Unknown(where)
 
 
-def pointwise_layers():
-    """Leaf modules that never mix spatial positions, whatever ops they use inside (LRN reshapes
-    channels into a spatial axis to sum over them)."""
-    from .. import nn
-    return (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.BatchNorm2d, nn.LocalResponseNorm, nn.Dropout,
-            nn.Identity)
+def _window(node, spatial, where):
+    params = node.params
+    if "kernel_size" in params:
+        kernel = tuple(params["kernel_size"])
+    else:  # a convolution's kernel is its weight's (KH, KW)
+        kernel = tuple(node.parents[1].shape[-2:])
+    # a pooling records (ph, pw), a convolution ((top, bottom), (left, right)): the first side
+    pad = tuple(p[0] if isinstance(p, (tuple, list)) else p for p in params["padding"])
+    dilation = tuple(params.get("dilation", (1, 1)))           # avg_pool2d has none
+    return [Link(spatial[0], kernel, tuple(params["stride"]), pad, dilation)]
+
+
+def _pad(node, spatial, where):
+    return [Link(spatial[0], pad=tuple(-p[0] for p in node.params["pad_width"][2:4]))]
+
+
+def _reduce(node, spatial, where):
+    x, axes = spatial[0], node.params.get("axis")
+    axes = set() if axes is None else {a % 4 for a in (axes if isinstance(axes, tuple) else (axes,))}
+    if {2, 3} <= axes:  # global pooling
+        return [Link(x, tuple(x.shape[2:]), tuple(x.shape[2:]))]
+    if axes & {2, 3}:
+        return Unknown(f"{where}, over one spatial axis")
+    return _same_positions(node, spatial, where)
+
+
+def _along_axis(node, spatial, where):
+    if node.params["axis"] % 4 in (2, 3):
+        return Unknown(f"{where}, along a spatial axis")
+    return _same_positions(node, spatial, where)
+
+
+def _index(node, spatial, where):
+    if spatial_index(node.params["index"]):
+        return _same_positions(node, spatial, where)
+    return Unknown(f"{where}, which indexes a spatial axis")
+
+
+def _reshape(node, spatial, where):
+    if tuple(spatial[0].shape) == tuple(node.output_shape):
+        return _same_positions(node, spatial, where)
+    return Unknown(f"{where}, which reshapes the map")
+
+
+# what each declared kind means for the geometry (the kinds are listed in ops/__init__.py)
+_FOLLOW = {
+    "pointwise": _same_positions,
+    "window": _window,
+    "pad": _pad,
+    "reduce": _reduce,
+    "along_axis": _along_axis,
+    "index": _index,
+    "reshape": _reshape,
+    "remap": lambda node, spatial, where: Unknown(where),
+}
+
+
+def links_of(node, spatial: list):
+    """How `node` reads its parents that carry positions (`spatial`), or why that is unknown.
+
+    Raises ValueError for an op whose class declares no known `spatial` kind: guessing would
+    report a wrong receptive field without a word."""
+    where = f"{node.op} in '{node.scope}'" if node.scope else node.op
+    kind = getattr(node.function, "spatial", None)
+    if kind not in _FOLLOW:
+        raise ValueError(f"receptive_field: cannot follow {where}: its op class "
+                         f"{node.function.__name__} declares no spatial kind (got {kind!r}; "
+                         f"expected a class attribute `spatial`, one of {', '.join(_FOLLOW)})")
+    if len(node.output_shape) != 4 or any(p.ndim != 4 for p in spatial):
+        return Unknown(f"{where}, which is not a (N, C, H, W) to (N, C, H, W) op")
+    return _FOLLOW[kind](node, spatial, where)
 
 
 class Graph:
     """The geometry of every map behind `root`, walked from the input `x` in execution order.
 
     `geometry[id(node)]` is the Geometry of the node's output (None when it does not depend on
-    x, an Unknown when it cannot be followed); `links[id(node)]` says how it reads its inputs."""
+    x, an Unknown when it cannot be followed); `links[id(node)]` says how it reads its inputs.
+    A layer whose class says `spatial = "pointwise"` (LocalResponseNorm) is stepped over whole:
+    its output reads the same position of its input, whatever its ops do inside."""
 
     def __init__(self, x: Tensor, root: Tensor, calls: list):
-        pointwise = pointwise_layers()
-        shortcut = {}  # id(output node) -> input tensor, for spatially pointwise layers
+        shortcut = {}  # id(output node) -> input tensor, for layers declared point-wise
         for call in calls:
             inp = call.inputs[0] if call.inputs else None
-            if (isinstance(call.module, pointwise) and isinstance(call.output, Tensor)
+            pointwise = getattr(type(call.module), "spatial", None) == "pointwise"
+            if (pointwise and isinstance(call.output, Tensor)
                     and call.output is not inp and call.output.grad_fn is not None
                     and isinstance(inp, Tensor) and call.output.ndim == inp.ndim == 4
                     and call.output.shape[2:] == inp.shape[2:]):

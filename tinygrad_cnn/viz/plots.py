@@ -76,11 +76,11 @@ def _conv_weight(model_or_weight, layer):
     return f"{name}.weight", w
 
 
-def plot_filters(model_or_weight, layer=None, save=None, ncols=None, max_filters=64):
+def plot_filters(model_or_weight, layer=None, save=None, ncols=None, max_filters=64, vmax=None):
     """Draw the kernels of a convolution as a grid of small images.
 
     One-channel kernels are drawn in a diverging colour map on one shared, symmetric scale (white
-    = 0), so the image data *are* the weights; three-channel kernels are drawn in colour, each
+    = 0, the colour bar gives the weight), so the image data *are* the weights; three-channel kernels are drawn in colour, each
     rescaled to [0, 1]; other channel counts show one row per filter, one column per input channel.
 
     Args:
@@ -90,6 +90,8 @@ def plot_filters(model_or_weight, layer=None, save=None, ncols=None, max_filters
         save: path of a PNG to write.
         ncols: columns of the grid (default: about square).
         max_filters: draw at most this many filters.
+        vmax: the weight drawn at full colour (default: the largest |weight|). Give two figures
+            the same vmax to compare them, e.g. the filters before and after training.
 
     Returns:
         the matplotlib Figure; `fig.axes[k]` shows filter k.
@@ -100,7 +102,7 @@ def plot_filters(model_or_weight, layer=None, save=None, ncols=None, max_filters
     name, w = _conv_weight(model_or_weight, layer)
     w = w[:max_filters]
     out_ch, in_ch = w.shape[:2]
-    limit = float(np.abs(w).max()) or 1.0
+    limit = float(vmax) if vmax is not None else float(np.abs(w).max()) or 1.0
     if in_ch == 1:
         images, (rows, cols) = [(i, w[i, 0]) for i in range(out_ch)], _grid(out_ch, ncols)
     elif in_ch == 3:
@@ -133,8 +135,8 @@ def capture_output(model, x, layer: str) -> np.ndarray:
     """Run `model(x)` in eval mode without recording gradients and return what module `layer`
     produced (the model's training flag is restored afterwards).
 
-    The module's forward is wrapped for the duration of the call (on the instance only, and
-    restored afterwards even if the forward fails), so no hook machinery is needed.
+    The output is recorded by a forward hook on the module, removed again afterwards (also when
+    the forward fails).
 
     Args:
         model: the Module to run.
@@ -148,27 +150,16 @@ def capture_output(model, x, layer: str) -> np.ndarray:
     if layer not in modules or layer == "":
         raise KeyError(f"no module {layer!r} in {type(model).__name__}; modules: "
                        f"{', '.join(n for n in modules if n)}")
-    module, seen = modules[layer], []
-    forward = module.forward
-
-    def watched(*args, **kwargs):
-        out = forward(*args, **kwargs)
-        seen.append(out)
-        return out
-
-    own_forward = module.__dict__.get("forward")  # normally None: forward lives on the class
+    seen = []
     was_training = model.training
-    module.forward = watched
+    handle = modules[layer].register_forward_hook(lambda module, args, out: seen.append(out))
     try:
         model.eval()  # what the trained network computes at test time: no dropout, running BN stats
         with no_grad():
             model(x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float32)))
     finally:
         model.train(was_training)
-        if own_forward is None:
-            del module.forward  # the class's forward shows through again
-        else:
-            module.forward = own_forward
+        handle.remove()
     if not seen:
         raise RuntimeError(f"module {layer!r} was not called by {type(model).__name__}.forward")
     return _array(seen[-1])
@@ -186,7 +177,8 @@ def plot_feature_maps(model, x, layer, save=None, ncols=None, max_maps=32, cmap=
         max_maps: draw at most this many channels.
 
     Returns:
-        the Figure; `fig.axes[k]` shows channel k of the module's output for that input.
+        the Figure; `fig.axes[0]` shows the input image, `fig.axes[k + 1]` channel k of the
+        module's output for it, all maps on one colour scale (the colour bar's).
 
     Example:
         >>> fig = plot_feature_maps(model, image, "act1", save="maps.png")   # doctest: +SKIP
@@ -198,17 +190,27 @@ def plot_feature_maps(model, x, layer, save=None, ncols=None, max_maps=32, cmap=
         raise ValueError(f"plot_feature_maps: {layer!r} produces {maps.shape} per input, not "
                          f"(channels, H, W) maps")
     maps = maps[:max_maps]
-    rows, cols = _grid(len(maps), ncols)
-    fig = _figure(max(3.0, cols * 1.1), max(2.0, rows * 1.1 + 0.4))
+    rows, cols = _grid(len(maps) + 1, ncols)  # the input first, then the maps
+    fig = _figure(max(3.5, cols * 1.1 + 0.8), max(2.0, rows * 1.1 + 0.4))
     axes = fig.subplots(rows, cols, squeeze=False)
+    image = x[0]
+    if image.shape[0] == 3:  # colour: channels last, stretched to [0, 1]
+        image = np.transpose(image, (1, 2, 0))
+        image = (image - image.min()) / ((image.max() - image.min()) or 1.0)
+    else:  # one channel (or the first of several) in grey
+        image = image[0]
+    axes.flat[0].imshow(image, cmap="gray")
+    axes.flat[0].set_title("input", fontsize=7, pad=2)
+    lo, hi = float(maps.min()), float(maps.max())
     for k, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
-        if k < len(maps):
-            ax.imshow(maps[k], cmap=cmap)
-            ax.set_title(str(k), fontsize=7, pad=2)
-        else:
+        if 1 <= k <= len(maps):
+            shown = ax.imshow(maps[k - 1], cmap=cmap, vmin=lo, vmax=hi if hi > lo else lo + 1)
+            ax.set_title(str(k - 1), fontsize=7, pad=2)
+        elif k > len(maps):
             ax.set_axis_off()
+    fig.colorbar(shown, ax=axes, shrink=0.6, label=f"{layer} output")
     fig.suptitle(f"{layer}: {maps.shape[0]} maps of {maps.shape[1]}×{maps.shape[2]}")
     return _finish(fig, save)
 
@@ -231,7 +233,8 @@ def plot_training_curves(metrics_csv_path, save=None):
         save: path of a PNG to write.
 
     Returns:
-        the Figure: axes[0] the losses, axes[1] the accuracies, lines labelled by column name.
+        the Figure: axes[0] the losses, axes[1] the accuracies in percent, lines labelled by
+        column name.
 
     Example:
         >>> fig = plot_training_curves("runs/demo/metrics.csv", save="curves.png")   # doctest: +SKIP
@@ -243,11 +246,12 @@ def plot_training_curves(metrics_csv_path, save=None):
     for ax, kind in ((loss_ax, "loss"), (acc_ax, "acc")):
         for split, style in (("train", "-o"), ("test", "--s")):
             column = f"{split}_{kind}"
-            if column in m:
-                ax.plot(m["epoch"], m[column], style, label=column, markersize=4)
+            if column in m:  # accuracy in percent, as training prints it
+                values = m[column] * 100 if kind == "acc" else m[column]
+                ax.plot(m["epoch"], values, style, label=column, markersize=4)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
-        ax.set_ylabel("cross-entropy" if kind == "loss" else "accuracy")
+        ax.set_ylabel("cross-entropy" if kind == "loss" else "accuracy (%)")
         ax.grid(alpha=0.3)
         ax.legend()
     loss_ax.set_title("loss")
@@ -324,11 +328,13 @@ def _class_colours(count: int):
     return ListedColormap([base(k % base.N) for k in range(count)])
 
 
-def plot_segmentation(images, masks, predictions, save=None, max_images=6, alpha=0.5):
+def plot_segmentation(images, masks, predictions, save=None, max_images=6, alpha=0.5,
+                      class_names=None):
     """One row per image: the image, the true mask over it, the predicted mask over it.
 
-    Class 0 (background) is left transparent; other classes get distinct colours; the
-    prediction's title gives its pixel accuracy against the mask.
+    Class 0 (background) is left transparent; other classes get distinct colours, named in a
+    legend (`class_names`, default 'class 1', 'class 2', ...); the prediction's title gives its
+    pixel accuracy against the mask.
 
     Args:
         images: (N, H, W), (N, 1, H, W) or (N, 3, H, W) arrays or Tensors.
@@ -337,6 +343,7 @@ def plot_segmentation(images, masks, predictions, save=None, max_images=6, alpha
         save: path of a PNG to write.
         max_images: draw at most this many rows.
         alpha: opacity of the mask colours.
+        class_names: a name per class, class 0 (the background) first.
 
     Returns:
         the Figure; row i holds axes 3i (image), 3i+1 (mask), 3i+2 (prediction).
@@ -375,4 +382,10 @@ def plot_segmentation(images, masks, predictions, save=None, max_images=6, alpha
             ax.set_title(title, fontsize=9)
             ax.set_xticks([])
             ax.set_yticks([])
+    from matplotlib.patches import Patch
+    names = list(class_names) if class_names is not None else [f"class {k}" for k in range(classes)]
+    if len(names) < classes:
+        raise ValueError(f"plot_segmentation: {len(names)} class_names for {classes} classes")
+    fig.legend(handles=[Patch(color=colours(k), alpha=alpha, label=names[k]) for k in range(1, classes)],
+               loc="outside lower center", ncols=min(classes - 1, 6), fontsize=8)
     return _finish(fig, save)

@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..nn import Module
 from ..tensor import Tensor
 from ._rf_geometry import Geometry, Graph, WindowLayer, span
-from .summary import evaluation_mode, recording_layer_calls
+from .summary import check_input_shape, evaluation_mode, recording_layer_calls
 
 RAMP_RATIO = 0.5  # see _ramp; module-level so that a test can show why a flat ramp is not enough
 
@@ -218,8 +219,9 @@ def receptive_field(model, input_shape, layer: str | None = None) -> ReceptiveFi
         a ReceptiveField with the analytic size/jump/region and the measured region.
 
     Raises:
-        ValueError: a bad input_shape, an unknown layer, or a map behind an op whose geometry is
-            not modelled (upsampling, transposed convolution, spatial reshapes).
+        ValueError: a bad input_shape, an unknown layer, a map behind an op whose geometry is
+            not modelled (upsampling, transposed convolution, spatial reshapes: the default map
+            stops before them), or an op that does not declare its spatial kind at all.
 
     Example:
         >>> import tinygrad_cnn as tg
@@ -228,8 +230,6 @@ def receptive_field(model, input_shape, layer: str | None = None) -> ReceptiveFi
         >>> rf.size, rf.empirical_size
         ((7, 7), (7, 7))
     """
-    from ..nn import Module
-    from .summary import check_input_shape
     if not isinstance(model, Module):
         raise TypeError(f"receptive_field: model must be an nn.Module, got {type(model).__name__}")
     shape = check_input_shape(input_shape, "receptive_field")

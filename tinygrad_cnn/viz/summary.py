@@ -38,7 +38,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import nn
 from ..autograd import no_grad
+from ..nn.arguments import int_or_pair
+from ..nn.window_args import conv_padding
 from ..tensor import Tensor
 
 BYTES_PER_VALUE = 4  # float32, as the notes' "24M * 4 bytes" estimate
@@ -60,11 +63,11 @@ def recording_layer_calls(model, leaves_only: bool = True, record=LayerCall):
     """Record every call of `model`'s leaf modules (or, with leaves_only=False, of every module
     below the model: containers and blocks too) while the block runs.
 
-    Each recorded module gets an instance attribute `forward` that wraps its class's `forward`
-    (Module.__call__ looks `forward` up on the instance, so the wrapper runs); the attributes are
-    removed on exit, also when the forward raises. Yields the list that receives, per call,
-    `record(name, module, args, output)`: a LayerCall by default, or something smaller (shapes
-    only) so that the activations can be freed as the forward goes.
+    Each recorded module gets a forward hook (Module.register_forward_hook, as in PyTorch), and
+    every hook is removed on exit, also when the forward raises. Yields the list that receives,
+    per call, `record(name, module, args, output)`: a LayerCall by default, or something smaller
+    (shapes only) so that the activations can be freed as the forward goes. A module calls its
+    hooks as its forward returns, so a block is recorded after the layers inside it.
 
     Example:
         >>> import tinygrad_cnn as tg
@@ -74,33 +77,21 @@ def recording_layer_calls(model, leaves_only: bool = True, record=LayerCall):
         >>> [(c.name, tuple(c.output.shape)) for c in calls]
         [('0', (1, 2, 3, 3)), ('1', (1, 2, 3, 3))]
     """
-    calls: list[LayerCall] = []
-    patched = []
-    seen = set()
-    try:
+    calls: list = []
+    with contextlib.ExitStack() as handles:
+        seen = set()
         for name, module in model.named_modules():
             is_leaf = not any(True for _ in module.children())
             wanted = is_leaf if leaves_only else bool(name)   # the root's own call is the output
             if id(module) in seen or not wanted:
                 continue
             seen.add(id(module))
-            own = module.__dict__.get("forward")
-            inner = module.forward
 
-            def forward(*args, _name=name, _module=module, _inner=inner, **kwargs):
-                out = _inner(*args, **kwargs)
-                calls.append(record(_name, _module, args, out))
-                return out
+            def hook(module, args, output, _name=name):
+                calls.append(record(_name, module, args, output))
 
-            patched.append((module, own))
-            module.forward = forward
+            handles.enter_context(module.register_forward_hook(hook))
         yield calls
-    finally:
-        for module, own in patched:
-            if own is None:
-                del module.forward
-            else:
-                module.forward = own
 
 
 @contextlib.contextmanager
@@ -128,30 +119,17 @@ def check_input_shape(input_shape, fn: str = "summary") -> tuple[int, ...]:
     return tuple(int(s) for s in input_shape)
 
 
-def _pair(value) -> tuple:
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-
-
-def _padding_totals(module, kernel, dilation) -> tuple[int, int]:
-    """Total padding (before + after) on each spatial axis, 'same' and 'valid' included."""
-    padding = module.padding
-    if padding == "valid":
-        return (0, 0)
-    if padding == "same":
-        return tuple(d * (k - 1) for k, d in zip(kernel, dilation))
-    return tuple(2 * p for p in _pair(padding))
-
-
 def _tiling_note(module, input_shape) -> str:
     """'' when the windows of a conv/pool layer cover its padded input exactly; otherwise the
     notes' formula with its fractional result and what happens to the remainder."""
-    from .. import nn
     if not isinstance(module, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)) or len(input_shape) != 4:
         return ""
-    kernel = _pair(module.kernel_size)
-    stride = _pair(module.stride if module.stride is not None else module.kernel_size)
-    dilation = _pair(getattr(module, "dilation", 1))
-    pads = _padding_totals(module, kernel, dilation)
+    kernel = int_or_pair(type(module).__name__, "kernel_size", module.kernel_size)
+    stride = int_or_pair(type(module).__name__, "stride",
+                         module.stride if module.stride is not None else module.kernel_size)
+    dilation = int_or_pair(type(module).__name__, "dilation", getattr(module, "dilation", 1))
+    sides = conv_padding(type(module).__name__, module.padding, kernel, dilation, stride)
+    pads = [before + after for before, after in sides]  # a pool's padding reads as a conv's
     parts = {}
     for axis, size, k, s, p, d in zip("HW", input_shape[2:], kernel, stride, pads, dilation):
         extent = d * (k - 1) + 1                      # the dilated window's span
@@ -184,7 +162,6 @@ def _shape_of(value) -> tuple:
 def _count(module, in_shape, out_shape, parameters) -> tuple[int, bool]:
     """(operations per example, whether the output takes new memory) by the module docstring's
     rules."""
-    from .. import nn
     out_volume, in_volume = _volume(out_shape), _volume(in_shape)
     if isinstance(module, nn.ConvTranspose2d):
         bias = module.bias.numel() if module.bias is not None else 0
@@ -319,6 +296,11 @@ class Summary:
             out += [f"  {r.name}: {r.note}" for r in notes]
         return "\n".join(out)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the same aligned table (a <pre>, so the columns stay aligned)."""
+        text = str(self).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f"<pre>{text}</pre>"
+
 
 def _megabytes(n: int) -> str:
     """Decimal units, as the notes' "93MB": 0.62 MB, 553.43 MB, 1.20 GB; small sizes in kB/bytes."""
@@ -352,8 +334,7 @@ def summary(model, input_shape) -> Summary:
         >>> s.row("conv1").parameters, s.row("conv1").operations, s.row("conv1").volume
         (832, 479232, 18432)
     """
-    from ..nn import Module
-    if not isinstance(model, Module):
+    if not isinstance(model, nn.Module):
         raise TypeError(f"summary: model must be an nn.Module, got {type(model).__name__}")
     input_shape = check_input_shape(input_shape)
     params = list(model.parameters())

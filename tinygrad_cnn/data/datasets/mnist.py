@@ -29,7 +29,14 @@ ENV_VAR = "TINYGRAD_CNN_DATA"
 
 
 class DatasetNotFoundError(FileNotFoundError):
-    """No usable copy of a data set was found on disk or downloaded."""
+    """No usable copy of a data set was found on disk or downloaded.
+
+    `unusable` lists the files that were found but could not be read (damaged or truncated), so a
+    caller falling back to another data set can tell "not installed" from "installed but broken"."""
+
+    def __init__(self, message: str, unusable=()):
+        super().__init__(message)
+        self.unusable = list(unusable)
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,7 @@ def load_idx_dataset(source, root=None, train=True, download=True, timeout=30.0)
         places.append(("Debian package dataset-fashion-mnist", Path(source.debian_dir)))
     cache = _cache_dir(root, source)
     places.append(("download cache", cache))
-    tried = []
+    tried, unusable = [], []
     for label, directory in places:
         paths = [_find(directory, source, stem) for stem in stems]
         if None in paths:
@@ -178,6 +185,7 @@ def load_idx_dataset(source, root=None, train=True, download=True, timeout=30.0)
             return _read_split(*paths, train)
         except (IDXError, OSError) as e:
             tried.append(f"{label}: unusable file: {e}")
+            unusable.append(f"{directory}: {e}")
     if download:
         try:
             paths = [_download(source, cache, stem + ".gz", timeout) for stem in stems]
@@ -192,7 +200,7 @@ def load_idx_dataset(source, root=None, train=True, download=True, timeout=30.0)
         f"{source.name} ({'train' if train else 'test'} split) not found. Tried:\n  - "
         + "\n  - ".join(tried)
         + f"\nTo get the files: {hint}, or put {stems[0]}.gz and {stems[1]}.gz in a folder "
-        f"and pass root=<folder> or set ${ENV_VAR}=<folder>.")
+        f"and pass root=<folder> or set ${ENV_VAR}=<folder>.", unusable)
 
 
 def load_mnist(root=None, train=True, download=True):

@@ -2,7 +2,8 @@
 arguments. Every function validates its arguments, naming them and the shapes involved, before
 calling the ops in tinygrad_cnn/ops; composites such as softmax or cross_entropy are built here."""
 from .activation import dropout, elu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, tanh
-from .conv import conv2d, conv_transpose2d, linear, matmul
+from .conv import conv2d, conv_transpose2d
+from .linear import linear, matmul
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .embedding import embedding

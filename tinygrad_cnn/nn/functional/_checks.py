@@ -1,4 +1,5 @@
-"""Argument checks shared by the functional API. Each error names the function, the argument and
+"""Tensor-argument checks shared by the functional API (the plain arguments' rules are in
+nn/arguments.py). Each error names the function, the argument and
 the shapes involved, and is raised before anything is computed."""
 from __future__ import annotations
 
@@ -23,37 +24,3 @@ def check_same_dtype(fn: str, **tensors) -> None:
     if len(set(dtypes.values())) > 1:
         listed = ", ".join(f"{name} is {dtype}" for name, dtype in dtypes.items())
         raise TypeError(f"{fn}: tensors must share one dtype, but {listed}")
-
-
-def pair(fn: str, name: str, value, minimum: int) -> tuple[int, int]:
-    """An int or a pair of ints (all >= minimum) as a pair."""
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-                                   for v in values):
-        raise TypeError(f"{fn}: {name} must be an int or a pair of ints, got {value!r}")
-    if any(v < minimum for v in values):
-        raise ValueError(f"{fn}: {name} must be >= {minimum}, got {value!r}")
-    return int(values[0]), int(values[1])
-
-
-def legacy_reduction(size_average, reduce, reduction: str) -> str:
-    """PyTorch's deprecated size_average / reduce flags, when either is given, decide the
-    reduction: reduce=False -> 'none', else size_average=False -> 'sum', else 'mean'."""
-    if size_average is None and reduce is None:
-        return reduction
-    if reduce is not None and not reduce:
-        return "none"
-    return "sum" if size_average is not None and not size_average else "mean"
-
-
-def check_reduction(fn: str, reduction: str) -> None:
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
-def reduce(losses: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    return losses

@@ -7,8 +7,9 @@ from ... import ops
 from ...creation import stack, zeros_like
 from ...functions import where
 from ...tensor import Tensor
-from ._checks import check_reduction, check_tensor, legacy_reduction
-from ._checks import reduce as apply_reduction  # `reduce` is also a (legacy) argument name
+from ..reduction import check_reduction, legacy_reduction
+from ..reduction import reduce as apply_reduction  # `reduce` is also a (legacy) argument name
+from ._checks import check_tensor
 
 
 def _check_class_target(fn, input, target, ignore_index, weight):

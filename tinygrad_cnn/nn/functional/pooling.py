@@ -8,19 +8,17 @@ import numpy as np
 from ... import ops
 from ...ops._windows import output_size
 from ...tensor import Tensor
-from ._checks import check_tensor, pair
+from ..arguments import check_int, int_or_pair
+from ..window_args import adaptive_output_size, pool_padding
+from ._checks import check_tensor
 
 
 def _pool_args(fn, input, kernel_size, stride, padding, dilation, ceil_mode):
     check_tensor(fn, "input", input, ndim=(3, 4))
-    kernel = pair(fn, "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None or stride == [] else pair(fn, "stride", stride, 1)
-    padding = pair(fn, "padding", padding, 0)
-    dilation = pair(fn, "dilation", dilation, 1)
-    for p, k in zip(padding, kernel):
-        if p > k // 2:  # PyTorch's rule: half the kernel itself, whatever the dilation
-            raise ValueError(f"{fn}: padding {padding} should be at most half of the kernel "
-                             f"size {kernel}")
+    kernel = int_or_pair(fn, "kernel_size", kernel_size)
+    stride = kernel if stride is None or stride == [] else int_or_pair(fn, "stride", stride)
+    padding = pool_padding(fn, padding, kernel)
+    dilation = int_or_pair(fn, "dilation", dilation)
     H, W = input.shape[-2:]
     for size, k, s, p, d in zip((H, W), kernel, stride, padding, dilation):
         if output_size(size, k, s, p, d, ceil_mode) < 1:
@@ -86,9 +84,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
         raise TypeError(f"{fn}: indices must be an integer tensor, got dtype {indices.dtype}")
     if indices.shape != input.shape:
         raise ValueError(f"{fn}: indices shape {indices.shape} must equal input shape {input.shape}")
-    kernel = pair(fn, "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None else pair(fn, "stride", stride, 1)
-    padding = pair(fn, "padding", padding, 0)
+    kernel = int_or_pair(fn, "kernel_size", kernel_size)
+    stride = kernel if stride is None else int_or_pair(fn, "stride", stride)
+    padding = int_or_pair(fn, "padding", padding, minimum=0)
     H, W = _unpool_size(fn, input, kernel, stride, padding, output_size)
     if indices.data.size and not 0 <= indices.data.min() <= indices.data.max() < H * W:
         raise ValueError(f"{fn}: indices must lie in [0, {H * W}) for the output plane "
@@ -107,8 +105,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     Shape: as max_pool2d without dilation."""
     fn = "avg_pool2d"
     kernel, stride, padding, _ = _pool_args(fn, input, kernel_size, stride, padding, 1, ceil_mode)
-    if divisor_override is not None and (not isinstance(divisor_override, int) or divisor_override <= 0):
-        raise ValueError(f"{fn}: divisor_override must be a positive int, got {divisor_override!r}")
+    if divisor_override is not None:
+        divisor_override = check_int(fn, "divisor_override", divisor_override)
     x = input.unsqueeze(0) if input.ndim == 3 else input
     y = ops.AvgPool2d.apply(x, kernel_size=kernel, stride=stride, padding=padding,
                             ceil_mode=bool(ceil_mode), count_include_pad=bool(count_include_pad),
@@ -131,12 +129,8 @@ def _adaptive_sizes(fn, input, output_size):
     that input size."""
     check_tensor(fn, "input", input, ndim=(3, 4))
     H, W = input.shape[-2:]
-    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
-    if len(sizes) != 2:
-        raise ValueError(f"{fn}: output_size must be an int or a pair, got {output_size!r}")
+    sizes = adaptive_output_size(fn, output_size)
     Ho, Wo = (H if sizes[0] is None else sizes[0]), (W if sizes[1] is None else sizes[1])
-    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in (Ho, Wo)):
-        raise ValueError(f"{fn}: output_size must be positive ints, got {output_size!r}")
     if min(H, W) < 1:
         raise ValueError(f"{fn}: input has an empty plane, shape {input.shape}")
     return H, W, Ho, Wo

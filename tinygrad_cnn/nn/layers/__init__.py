@@ -9,9 +9,11 @@ from .lazy import LazyConv2d, LazyLinear, UninitializedParameter
 from .linear import Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
                    NLLLoss, SmoothL1Loss)
-from .misc import ConstantPad2d, Flatten, Identity, Unflatten, Upsample, ZeroPad2d
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, LocalResponseNorm
+from .padding import ConstantPad2d, ZeroPad2d
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
+from .shape import Flatten, Identity, Unflatten
+from .upsampling import Upsample
 
 __all__ = [
     "Linear", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",

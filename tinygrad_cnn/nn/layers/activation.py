@@ -2,7 +2,7 @@
 holds no parameters (the derivatives are in ops/activation.py and ops/loss.py)."""
 from .. import functional as F
 from ..module import Module
-from ._args import check_float
+from ..arguments import check_float
 
 
 class ReLU(Module):

@@ -8,7 +8,7 @@ attribute walk of Module finds them; the methods below only add list/dict behavi
 from collections import OrderedDict
 
 from ...tensor import Tensor
-from .. import _naming
+from .. import qualified_names
 from ..module import Module
 from ..parameter import Parameter
 
@@ -40,7 +40,7 @@ class _Container(Module):
             del self.__dict__[key]
         self.__dict__.update(items)
         if previous:
-            _naming.invalidate()  # positions may have changed: qualified names must be redone
+            qualified_names.invalidate()  # positions may have changed: qualified names must be redone
 
     def _index(self, idx: int) -> int:
         n = len(self)

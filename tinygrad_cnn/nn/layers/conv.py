@@ -10,7 +10,8 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from ._args import check_choice, check_device, check_int, check_pair, float_dtype
+from ..arguments import check_choice, check_device, check_int, float_dtype, int_or_pair
+from ..window_args import check_output_padding, conv_padding
 
 
 # padding_mode -> numpy.pad's name for the same border rule, used on index arrays in _pad_borders.
@@ -34,18 +35,20 @@ class _ConvNd(Module):
         for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % groups:
                 raise ValueError(f"{name}: groups={groups} must divide {arg}={channels}")
-        self.kernel_size = check_pair(name, "kernel_size", kernel_size)
-        self.stride = check_pair(name, "stride", stride)
-        self.dilation = check_pair(name, "dilation", dilation)
-        self.padding = self._check_padding(name, padding)
-        self.output_padding = check_pair(name, "output_padding", output_padding, minimum=0)
+        self.kernel_size = int_or_pair(name, "kernel_size", kernel_size)
+        self.stride = int_or_pair(name, "stride", stride)
+        self.dilation = int_or_pair(name, "dilation", dilation)
+        # kept as given ('same', 'valid') or as a pair, as PyTorch shows it; conv_padding checks
+        # that a string is one PyTorch knows and that 'same' comes with stride 1
+        self.padding = (padding if isinstance(padding, str)
+                        else int_or_pair(name, "padding", padding, minimum=0))
+        conv_padding(name, self.padding, self.kernel_size, self.dilation, self.stride)
+        self.output_padding = check_output_padding(name, output_padding, self.stride,
+                                                   self.dilation)
         if self.transposed and padding_mode != "zeros":
             raise ValueError(f'{name}: only "zeros" padding mode is supported, got '
                              f'padding_mode={padding_mode!r}')
         self.padding_mode = check_choice(name, "padding_mode", padding_mode, _PADDING_MODES)
-        if any(op >= max(s, d) for op, s, d in zip(self.output_padding, self.stride, self.dilation)):
-            raise ValueError(f"{name}: output_padding={self.output_padding} must be smaller than "
-                             f"either stride={self.stride} or dilation={self.dilation} on each axis")
         dtype = float_dtype(name, dtype)
         # Conv: (out, in/groups, KH, KW); transposed: (in, out/groups, KH, KW), as PyTorch.
         if self.transposed:
@@ -55,15 +58,6 @@ class _ConvNd(Module):
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         self.bias = Parameter(np.empty((out_channels,), dtype=dtype)) if bias else None
         self.reset_parameters()
-
-    def _check_padding(self, name, padding):
-        if isinstance(padding, str):
-            check_choice(name, "padding", padding, ("same", "valid"))
-            if padding == "same" and self.stride != (1, 1):
-                raise ValueError(f"{name}: padding='same' is not supported for strided "
-                                 f"convolutions (stride={self.stride})")
-            return padding
-        return check_pair(name, "padding", padding, minimum=0)
 
     def reset_parameters(self) -> None:
         # PyTorch's default: kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
@@ -144,13 +138,9 @@ class Conv2d(_ConvNd):
         if getattr(input, "ndim", 0) not in (3, 4):
             raise ValueError(f"Conv2d: expected a 3D (C, H, W) or 4D (N, C, H, W) input, got "
                              f"{getattr(input, 'shape', type(input).__name__)}")
-        if self.padding == "valid":
+        borders = conv_padding("Conv2d", self.padding, self.kernel_size, self.dilation, self.stride)
+        if borders == ((0, 0), (0, 0)):
             return input
-        if self.padding == "same":  # the total d*(k-1), the odd one on the bottom / right
-            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
-            borders = [(t // 2, t - t // 2) for t in totals]
-        else:
-            borders = [(p, p) for p in self.padding]
         mode = _NUMPY_PAD_MODES[self.padding_mode]
         indices = []
         for size, (before, after), axis in zip(input.shape[-2:], borders, ("height", "width")):

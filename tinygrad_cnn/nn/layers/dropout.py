@@ -2,7 +2,7 @@
 the rest so the expected value is kept."""
 from .. import functional as F
 from ..module import Module
-from ._args import check_float
+from ..arguments import check_float
 
 
 class Dropout(Module):

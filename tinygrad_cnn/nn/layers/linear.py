@@ -7,7 +7,7 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from ._args import check_device, check_int, float_dtype
+from ..arguments import check_device, check_int, float_dtype
 
 
 class Linear(Module):

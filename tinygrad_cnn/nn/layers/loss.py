@@ -7,18 +7,9 @@ import numpy as np
 
 from ...tensor import Tensor
 from .. import functional as F
+from ..arguments import check_float, check_int
 from ..module import Module
-from ._args import check_choice, check_float, check_int
-
-_REDUCTIONS = ("none", "mean", "sum")
-
-
-def _legacy_reduction(size_average, reduce) -> str:
-    """PyTorch's mapping of its deprecated flags: reduce=False keeps every element ('none'),
-    otherwise size_average=False sums ('sum'), and both unset (or True) average ('mean')."""
-    if reduce is False:
-        return "none"
-    return "sum" if size_average is False else "mean"
+from ..reduction import check_reduction, legacy_reduction
 
 
 class _Loss(Module):
@@ -30,8 +21,8 @@ class _Loss(Module):
         if size_average is not None or reduce is not None:
             warnings.warn("size_average and reduce args will be deprecated, please use "
                           "reduction instead (as in PyTorch)", UserWarning, stacklevel=3)
-            reduction = _legacy_reduction(size_average, reduce)
-        self.reduction = check_choice(type(self).__name__, "reduction", reduction, _REDUCTIONS)
+            reduction = legacy_reduction(size_average, reduce, reduction)
+        self.reduction = check_reduction(type(self).__name__, reduction)
 
     def _weight_buffer(self, name: str, value) -> None:
         """Class weights are buffers, as in PyTorch: saved in the state dict, never trained."""

@@ -8,7 +8,7 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from ._args import check_device, check_float, check_int, float_dtype
+from ..arguments import check_device, check_float, check_int, float_dtype
 
 
 class _BatchNorm(Module):
@@ -129,6 +129,10 @@ class LocalResponseNorm(Module):
     Shape:
         input (N, C, *) -> output (N, C, *).
     """
+
+    # Spatially point-wise, though its ops treat the channels as a spatial axis (a reshape and a
+    # pooling over them): viz.receptive_field reads this instead of following those ops.
+    spatial = "pointwise"
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
         super().__init__()

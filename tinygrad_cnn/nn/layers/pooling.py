@@ -2,19 +2,16 @@
 AdaptiveMaxPool2d. They hold no parameters, only the
 window geometry; the math is in ops/pool.py (shared window code in ops/_windows.py)."""
 from .. import functional as F
+from ..arguments import check_int, int_or_pair
 from ..module import Module
-from ._args import check_int, check_pair
+from ..window_args import adaptive_output_size, pool_padding
 
 
 def _check_window(name, kernel_size, stride, padding, dilation=1):
     """Validate a pooling window; returns stride (defaulting to kernel_size, as PyTorch)."""
-    kernel = check_pair(name, "kernel_size", kernel_size)
-    check_pair(name, "stride", kernel_size if stride is None else stride)
-    pads = check_pair(name, "padding", padding, minimum=0)
-    check_pair(name, "dilation", dilation)
-    if any(p > k // 2 for k, p in zip(kernel, pads)):  # else a window could hold only padding
-        raise ValueError(f"{name}: padding={padding} should be at most half of "
-                         f"kernel_size={kernel_size}")
+    pool_padding(name, padding, kernel_size)  # checks kernel_size too
+    int_or_pair(name, "stride", kernel_size if stride is None else stride)
+    int_or_pair(name, "dilation", dilation)
     return kernel_size if stride is None else stride
 
 
@@ -82,9 +79,9 @@ class MaxUnpool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size = check_pair("MaxUnpool2d", "kernel_size", kernel_size)  # pairs, as PyTorch
-        self.stride = self.kernel_size if stride is None else check_pair("MaxUnpool2d", "stride", stride)
-        self.padding = check_pair("MaxUnpool2d", "padding", padding, minimum=0)
+        self.kernel_size = int_or_pair("MaxUnpool2d", "kernel_size", kernel_size)  # pairs, as PyTorch
+        self.stride = self.kernel_size if stride is None else int_or_pair("MaxUnpool2d", "stride", stride)
+        self.padding = int_or_pair("MaxUnpool2d", "padding", padding, minimum=0)
 
     def forward(self, input, indices, output_size=None):
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
@@ -129,16 +126,6 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-def _check_output_size(name, output_size):
-    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,)
-    if isinstance(output_size, (tuple, list)) and len(output_size) != 2:
-        raise ValueError(f"{name}: output_size must be an int or a pair, got {output_size!r}")
-    for size in sizes:
-        if size is not None:
-            check_int(name, "output_size", size)
-    return output_size
-
-
 class AdaptiveAvgPool2d(Module):
     """Average-pool to a fixed output size, whatever the input size (e.g. before a classifier).
 
@@ -158,7 +145,8 @@ class AdaptiveAvgPool2d(Module):
 
     def __init__(self, output_size):
         super().__init__()
-        self.output_size = _check_output_size("AdaptiveAvgPool2d", output_size)
+        adaptive_output_size("AdaptiveAvgPool2d", output_size)
+        self.output_size = output_size
 
     def forward(self, input):
         return F.adaptive_avg_pool2d(input, self.output_size)
@@ -188,7 +176,8 @@ class AdaptiveMaxPool2d(Module):
 
     def __init__(self, output_size, return_indices: bool = False):
         super().__init__()
-        self.output_size = _check_output_size("AdaptiveMaxPool2d", output_size)
+        adaptive_output_size("AdaptiveMaxPool2d", output_size)
+        self.output_size = output_size
         self.return_indices = bool(return_indices)
 
     def forward(self, input):

@@ -1,27 +1,47 @@
-"""Argument checks shared by the layers: each error names the layer, the argument and its value,
-and is raised before any parameter is created."""
+"""Argument checks shared by layers, F and viz: each error names the layer or function, the
+argument and its value, and is raised before any parameter is created.
+
+As PyTorch: a wrong type is a TypeError; an int-or-pair of the wrong length or a window value out
+of range (stride 0, negative padding) a RuntimeError; other values out of range a ValueError.
+What the window arguments mean (padding, output sizes) is in window_args.py.
+"""
 import numpy as np
 
-from ...device import use_device
+from ..device import use_device
+
+
+def is_int(value) -> bool:
+    """A Python or numpy integer, not a bool (True is no kernel size)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def check_int(owner: str, name: str, value, minimum: int = 1) -> int:
     """`value` as an int >= minimum, or a TypeError / ValueError naming `owner` and `name`."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not is_int(value):
         raise TypeError(f"{owner}: {name} must be an int, got {type(value).__name__} {value!r}")
     if value < minimum:
         raise ValueError(f"{owner}: {name}={value} must be >= {minimum}")
     return int(value)
 
 
-def check_pair(owner: str, name: str, value, minimum: int = 1) -> tuple[int, int]:
-    """An int or a pair of ints (each >= minimum) as a pair, the way PyTorch's _pair does."""
+def int_or_pair(owner: str, name: str, value, minimum: int = 1) -> tuple[int, int]:
+    """A window argument (kernel_size, stride, padding, dilation, ...) as a pair (height, width):
+    an int serves both axes, as does a 1-element sequence (as in PyTorch).
+
+    Raises TypeError for a value that is not an int or a sequence of ints, RuntimeError for a
+    sequence of another length or a value below `minimum`."""
     if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"{owner}: {name} must be an int or a pair of ints, got {value!r}")
-        return (check_int(owner, name, value[0], minimum), check_int(owner, name, value[1], minimum))
-    value = check_int(owner, name, value, minimum)
-    return (value, value)
+        values = tuple(value) * 2 if len(value) == 1 else tuple(value)
+    else:
+        values = (value, value)
+    if not all(is_int(v) for v in values):
+        raise TypeError(f"{owner}: {name} must be an int or a pair of ints, got {value!r}")
+    if len(values) != 2:
+        raise RuntimeError(f"{owner}: {name} must be an int or a pair of ints, got {value!r} "
+                           f"({len(values)} values)")
+    if min(values) < minimum:
+        raise RuntimeError(f"{owner}: {name}={value!r}, but {name} must be >= {minimum}")
+    return int(values[0]), int(values[1])
 
 
 def check_float(owner: str, name: str, value, low=None, high=None) -> float:

@@ -1,0 +1,110 @@
+"""The fast paths of ops/fast/ compute what the reference ops of ops/conv.py and ops/pool.py
+compute: same outputs, same gradients, over shapes, strides, padding (also asymmetric),
+dilation, groups, batch chunking, and float64 (to rounding) and float32 (to float32 tolerance)."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinygrad_cnn import ops
+from tinygrad_cnn.autograd import Context
+from tinygrad_cnn.ops import conv as reference_conv
+from tinygrad_cnn.ops import fast
+from tinygrad_cnn.ops import pool as reference_pool
+from tinygrad_cnn.ops.fast import conv as fast_conv
+from strategies import conv_geometry, pool_geometry
+
+TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-4, atol=2e-5)}
+
+
+def run(op, inputs, needs, **params):
+    """forward then backward of an op on arrays, as the engine calls them."""
+    ctx = Context(needs)
+    y = op.forward(ctx, *inputs, **params)
+    y, *extras = y if isinstance(y, tuple) else (y,)
+    dy = np.random.default_rng(1).standard_normal(y.shape).astype(y.dtype)
+    grads = op.backward(ctx, dy)
+    return (y, *extras) + (grads if isinstance(grads, tuple) else (grads,))
+
+
+def assert_same(reference, fast_result, dtype):
+    assert len(reference) == len(fast_result)
+    for expected, got in zip(reference, fast_result):
+        if expected is None:
+            assert got is None
+            continue
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, **TOLERANCE[dtype])
+
+
+def test_the_ops_package_exports_the_fast_paths_under_the_reference_names():
+    assert ops.Conv2d is fast.Conv2d and issubclass(ops.Conv2d, reference_conv.Conv2d)
+    assert ops.MaxPool2d is fast.MaxPool2d and issubclass(ops.MaxPool2d, reference_pool.MaxPool2d)
+    assert (ops.Conv2d.__name__, ops.MaxPool2d.__name__) == ("Conv2d", "MaxPool2d")  # same graph
+
+
+@given(geometry=conv_geometry(), dtype=st.sampled_from([np.float64, np.float32]),
+       extra=st.tuples(st.integers(0, 1), st.integers(0, 1)), bias=st.booleans(),
+       needs_dx=st.booleans(), tiny_chunks=st.booleans(), seed=st.integers(0, 2**16))
+def test_fast_conv2d_equals_the_reference(geometry, dtype, extra, bias, needs_dx, tiny_chunks, seed):
+    N, C, H, W, F, KH, KW, stride, padding, dilation, groups = geometry
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    w = rng.standard_normal((F, C // groups, KH, KW)).astype(dtype)
+    inputs = (x, w, rng.standard_normal(F).astype(dtype)) if bias else (x, w)
+    needs = (needs_dx, True) + ((True,) if bias else ())
+    # 'same' padding of an even kernel pads one more row/column at the bottom/right
+    pads = ((padding[0], padding[0] + extra[0]), (padding[1], padding[1] + extra[1]))
+    params = dict(stride=stride, padding=pads, dilation=dilation, groups=groups)
+    expected = run(reference_conv.Conv2d, inputs, needs, **params)
+    with pytest.MonkeyPatch.context() as patch:
+        if tiny_chunks:  # one image per chunk: every chunk loop runs more than once
+            patch.setattr(fast_conv, "CHUNK_BYTES", 1)
+        assert_same(expected, run(fast.Conv2d, inputs, needs, **params), dtype)
+
+
+def _pool_input(shape, seed, dtype, specials):
+    """Values on a coarse grid (so windows tie often), with NaN and -inf sprinkled in."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, shape).astype(dtype)
+    if specials:
+        x[rng.random(shape) < 0.1] = -np.inf
+        x[rng.random(shape) < 0.05] = np.nan
+    return x
+
+
+@given(geometry=pool_geometry(), dtype=st.sampled_from([np.float64, np.float32]),
+       specials=st.booleans(), return_indices=st.booleans(), seed=st.integers(0, 2**16))
+def test_fast_max_pool2d_equals_the_reference(geometry, dtype, specials, return_indices, seed):
+    N, C, H, W, kernel, stride, padding, dilation, ceil_mode = geometry
+    x = _pool_input((N, C, H, W), seed, dtype, specials)
+    params = dict(kernel_size=kernel, stride=stride, padding=padding, dilation=dilation,
+                  ceil_mode=ceil_mode, return_indices=return_indices)
+    expected = run(reference_pool.MaxPool2d, (x,), (True,), **params)
+    got = run(fast.MaxPool2d, (x,), (True,), **params)
+    for want, have in zip(expected, got):  # ties, NaN and -inf: the same winners, exactly
+        assert have.dtype == want.dtype
+        np.testing.assert_array_equal(have, want)
+
+
+def test_fast_max_pool2d_hands_large_windows_to_the_reference():
+    x = np.random.default_rng(0).standard_normal((1, 2, 9, 9))
+    ctx = Context((True,))
+    fast.MaxPool2d.forward(ctx, x, kernel_size=(9, 9), stride=(9, 9), padding=(0, 0),
+                           dilation=(1, 1), ceil_mode=False)
+    assert not ctx.fast and ctx.saved_arrays[0].dtype == np.intp
+
+
+@pytest.mark.parametrize("H, W, k, stride, padding, dilation", [
+    (9, 8, 3, 1, ((1, 1), (1, 2)), (1, 1)),   # stride 1 on a map padding barely grows: shifted adds
+    (7, 6, 3, 1, ((2, 2), (2, 2)), (2, 1)),   # the same with dilation
+    (4, 4, 3, 1, ((1, 1), (1, 1)), (1, 1)),   # padding more than doubles the map: full correlation
+    (3, 3, 3, 1, ((0, 0), (0, 0)), (1, 1)),   # one output position: full correlation
+    (9, 8, 3, 2, ((1, 1), (1, 1)), (1, 2)),   # strided: scatter
+])
+def test_every_fast_conv2d_input_gradient_route_equals_the_reference(H, W, k, stride, padding, dilation):
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((3, 2, H, W)), rng.standard_normal((4, 2, k, k))
+    params = dict(stride=(stride, stride), padding=padding, dilation=dilation, groups=1)
+    assert_same(run(reference_conv.Conv2d, (x, w), (True, True), **params),
+                run(fast.Conv2d, (x, w), (True, True), **params), np.float64)
