@@ -27,6 +27,7 @@ from collections import Counter, OrderedDict
 
 import numpy as np
 
+from ..dtypes import as_dtype
 from ..tensor import Tensor
 from .limits import check_unpacked_size, stream_size
 from .torch_pickle import RefusedPickleError, WeightsOnlyUnpickler
@@ -182,8 +183,8 @@ def _allowed_globals() -> dict:
     for name in STORAGE_DTYPES:
         table[f"torch.{name}"] = _Marker("storage", name)
     table["torch.storage.UntypedStorage"] = _Marker("storage", "UntypedStorage")
-    for name, dtype in TORCH_DTYPES.items():  # torch.float32 loads as np.float32 (= tg.float32)
-        table[f"torch.{name}"] = _BFLOAT16 if dtype == "bfloat16" else np.dtype(dtype).type
+    for name, dtype in TORCH_DTYPES.items():  # torch.float32 loads as tg.float32 (== np.float32)
+        table[f"torch.{name}"] = _BFLOAT16 if dtype == "bfloat16" else as_dtype(dtype)
     return table
 
 
