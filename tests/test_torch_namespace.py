@@ -190,3 +190,28 @@ def test_legacy_constructors_one_argument_where_and_transfer_keywords():
     assert model.to("cpu", non_blocking=True) is model
     with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
         model.cuda()
+
+
+def test_single_process_answers_of_distributed_and_data_parallel():
+    import tinygrad_cnn.distributed as dist
+    from tinygrad_cnn.utils.data.distributed import DistributedSampler
+    assert not dist.is_available() and not dist.is_initialized()
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        dist.get_rank()
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        DistributedSampler(range(5))
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        nn.parallel.DistributedDataParallel(nn.Linear(2, 2))
+    sampler = DistributedSampler(range(5), num_replicas=2, rank=1, shuffle=False)
+    assert list(sampler) == [1, 3, 0] and len(sampler) == 3           # PyTorch's padding
+    shuffled = DistributedSampler(range(6), num_replicas=1, rank=0)
+    first = list(shuffled)
+    shuffled.set_epoch(1)
+    assert sorted(first) == list(range(6)) and sorted(shuffled) == list(range(6))
+    model = nn.DataParallel(nn.Linear(2, 2))
+    assert list(model.state_dict()) == ["module.weight", "module.bias"] and model.device_ids == []
+    assert model(tg.ones(3, 2)).shape == (3, 2)
+    import tinygrad_cnn.multiprocessing as mp
+    with pytest.raises(AttributeError, match="not supported in tinygrad_cnn: torch.multiprocessing.spawn"):
+        mp.spawn(print)
+    assert mp.cpu_count() >= 1

@@ -26,7 +26,7 @@ from .random import Generator, get_rng_state, manual_seed, set_rng_state
 from .size import Size
 from .tensor import Tensor
 from .unsupported import namespace_getattr
-from . import accelerator, amp, backends, cuda  # noqa: E402
+from . import accelerator, amp, backends, cuda, distributed, multiprocessing  # noqa: E402
 from .amp import autocast  # noqa: E402
 from .threads import (are_deterministic_algorithms_enabled, get_num_threads,  # noqa: E402
                       set_num_threads, use_deterministic_algorithms)

@@ -9,7 +9,8 @@ NotSupportedError is an AttributeError, so `hasattr(torch, "compile")` and
 HINTS = {
     "torch.compile": "models run eagerly; call the model directly",
     "torch.jit": "there is no TorchScript; save weights with torch.save(model.state_dict(), ...)",
-    "torch.distributed": "training runs in one process on the CPU",
+    "torch.distributed.init_process_group": "training runs in one process on the CPU",
+    "torch.multiprocessing.spawn": "training runs in one process on the CPU",
     "torch.autocast(enabled=True)": "mixed precision needs a GPU; pass enabled=False (the "
                                     "AMP recipe's use_amp=False path) to compute in float32",
     "torch.bfloat16": "numpy has no bfloat16; use float32",
@@ -18,8 +19,6 @@ HINTS = {
     "torch.sparse": "tensors are dense numpy arrays",
     "torch.hub": "no downloads; tinygrad_cnn.vision.models has the zoo",
     "torch.onnx": "no ONNX export",
-    "torch.nn.parallel": "training runs in one process on the CPU",
-    "torch.nn.DataParallel": "training runs in one process on the CPU; use the model itself",
     "torch.utils.tensorboard": "log with print or matplotlib (tinygrad_cnn.viz plots curves)",
     "torchvision.datasets.CIFAR10": "load the arrays yourself and wrap them in TensorDataset, "
                                     "or use FakeData / ImageFolder",
