@@ -135,7 +135,7 @@ def test_string_labels_are_a_type_error_saying_to_map_them_to_integers():
 
 @pytest.mark.parametrize("reduce", ["max", "min", "argmax"])
 def test_max_min_argmax_of_an_empty_tensor_are_value_errors_naming_the_shape(reduce):
-    with pytest.raises(ValueError, match=rf"{reduce}\(\): Expected reduction dim.*\(0,\)"):
+    with pytest.raises(ValueError, match=rf"{reduce}\(\): Expected reduction dim.*torch.Size\(\[0\]\)"):
         getattr(tg.zeros(0), reduce)()
     with pytest.raises(ValueError, match=rf"{reduce}\(\): cannot reduce over dim 0 of size 0"):
         getattr(tg.zeros(0, 3), reduce)(dim=0)

@@ -1,6 +1,7 @@
 """The torch namespace a ported script reaches for: dtype objects, Size, the CPU-only answers
 of cuda/backends/accelerator, utils.data, grad-mode switches and the "not supported" errors."""
 import copy
+import os
 import pickle
 
 import numpy as np
@@ -137,3 +138,80 @@ def test_default_dtype_is_float32_and_only_float32():
     tg.set_default_dtype(tg.float32)
     with pytest.raises(NotImplementedError, match="not supported in tinygrad_cnn"):
         tg.set_default_dtype(tg.float64)
+
+
+def test_generator_objects_seed_their_own_stream():
+    from tinygrad_cnn.utils.data import random_split
+    g = tg.Generator().manual_seed(42)
+    assert g.initial_seed() == 42
+    first = [list(s) for s in random_split(range(10), [7, 3], generator=g)]
+    again = [list(s) for s in random_split(range(10), [7, 3], generator=tg.Generator().manual_seed(42))]
+    assert first == again and sorted(first[0] + first[1]) == list(range(10))
+    tg.manual_seed(5)
+    assert tg.randn(3).tolist() == tg.randn(3, generator=tg.Generator().manual_seed(5)).tolist()
+
+
+def test_the_amp_recipe_runs_with_amp_disabled():
+    model = nn.Linear(3, 1)
+    opt = tg.optim.SGD(model.parameters(), lr=0.1)
+    scaler = tg.amp.GradScaler("cuda", enabled=True)   # no CUDA: disabled, as PyTorch does
+    with tg.autocast(device_type="cpu", dtype=tg.float16, enabled=False):
+        loss = model(tg.ones(2, 3)).sum()
+    before = model.weight.numpy().copy()
+    scaler.scale(loss).backward()
+    scaler.step(opt)
+    scaler.update()
+    assert not scaler.is_enabled() and scaler.get_scale() == 1.0
+    assert not np.array_equal(before, model.weight.numpy())
+    assert tg.cuda.amp.GradScaler is tg.amp.GradScaler
+    with pytest.raises(AttributeError, match=r"not supported in tinygrad_cnn: torch.autocast\(enabled=True\)"):
+        tg.autocast("cpu")
+
+
+def test_threads_and_determinism_switches():
+    count = os.cpu_count() or 1                 # BLAS's own default, so later tests are unchanged
+    tg.set_num_threads(count)
+    assert tg.get_num_threads() == count
+    tg.use_deterministic_algorithms(True)
+    assert tg.are_deterministic_algorithms_enabled()
+    tg.use_deterministic_algorithms(False)
+    with pytest.raises(ValueError, match="positive integer"):
+        tg.set_num_threads(0)
+
+
+def test_legacy_constructors_one_argument_where_and_transfer_keywords():
+    assert tg.FloatTensor([1, 2]).dtype is tg.float32 and tg.LongTensor(2, 3).shape == (2, 3)
+    assert tg.tensor([1.5]).type(tg.LongTensor).dtype is tg.long
+    rows, cols = tg.where(tg.tensor([[True, False], [False, True]]))
+    assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1] and rows.dtype is tg.long
+    x = tg.zeros(2)
+    assert x.to("cpu", non_blocking=True) is x
+    model = nn.Linear(2, 2)
+    assert model.to("cpu", non_blocking=True) is model
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        model.cuda()
+
+
+def test_single_process_answers_of_distributed_and_data_parallel():
+    import tinygrad_cnn.distributed as dist
+    from tinygrad_cnn.utils.data.distributed import DistributedSampler
+    assert not dist.is_available() and not dist.is_initialized()
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        dist.get_rank()
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        DistributedSampler(range(5))
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        nn.parallel.DistributedDataParallel(nn.Linear(2, 2))
+    sampler = DistributedSampler(range(5), num_replicas=2, rank=1, shuffle=False)
+    assert list(sampler) == [1, 3, 0] and len(sampler) == 3           # PyTorch's padding
+    shuffled = DistributedSampler(range(6), num_replicas=1, rank=0)
+    first = list(shuffled)
+    shuffled.set_epoch(1)
+    assert sorted(first) == list(range(6)) and sorted(shuffled) == list(range(6))
+    model = nn.DataParallel(nn.Linear(2, 2))
+    assert list(model.state_dict()) == ["module.weight", "module.bias"] and model.device_ids == []
+    assert model(tg.ones(3, 2)).shape == (3, 2)
+    import tinygrad_cnn.multiprocessing as mp
+    with pytest.raises(AttributeError, match="not supported in tinygrad_cnn: torch.multiprocessing.spawn"):
+        mp.spawn(print)
+    assert mp.cpu_count() >= 1

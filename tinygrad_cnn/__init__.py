@@ -6,23 +6,30 @@ math functions, dtypes (torch.float32, torch.long, ...), the CPU-only answers of
 `backends` and `accelerator`, and `utils.data`; anything else is a "not supported" error."""
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .creation import (arange, as_tensor, cat, empty, empty_like, eye, from_numpy, full,
+from .creation import (BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor,
+                       arange, as_tensor, cat, empty, empty_like, eye, from_numpy, full,
                        full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
                        randn, randn_like, randperm, stack, tensor, zeros, zeros_like)
 from .device import device
 from .dtypes import (NAMES as _DTYPE_NAMES, dtype, get_default_dtype, is_floating_point,
                      set_default_dtype)
-from .functions import (abs, allclose, argmax, argmin, bmm, clamp, equal, exp, flatten, gather,
-                        is_tensor, isfinite, isnan, log, log_softmax, matmul, max, maximum, mean,
-                        min, minimum, mm, numel, permute, pow, relu, reshape, sigmoid, softmax,
-                        sort, sqrt, squeeze, sum, tanh, topk, transpose, unsqueeze, where)
+from .functions import (abs, allclose, argmax, argmin, bmm, ceil, chunk, clamp, clip, dot, equal,
+                        exp, flatten, floor, gather, index_select, is_tensor, isfinite, isnan, log,
+                        log_softmax, logical_and, logical_not, logical_or, matmul, max, maximum,
+                        mean, min, minimum, mm, narrow, norm, numel, outer, permute, pow, relu,
+                        reshape, round, sigmoid, sign, softmax, sort, split, sqrt, square,
+                        squeeze, std, sum, tanh, topk, transpose, tril, triu, unsqueeze, var,
+                        where)
 from .grad_modes import inference_mode, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
-from .random import get_rng_state, manual_seed, set_rng_state
+from .random import Generator, get_rng_state, manual_seed, set_rng_state
 from .size import Size
 from .tensor import Tensor
 from .unsupported import namespace_getattr
-from . import accelerator, backends, cuda  # noqa: E402
+from . import accelerator, amp, backends, cuda, distributed, multiprocessing  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .threads import (are_deterministic_algorithms_enabled, get_num_threads,  # noqa: E402
+                      set_num_threads, use_deterministic_algorithms)
 
 from . import nn, optim, data  # noqa: E402  (they build on the core above)
 from . import utils  # noqa: E402

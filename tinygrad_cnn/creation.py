@@ -8,7 +8,7 @@ import numpy as np
 
 from . import ops
 from .device import use_device
-from .dtypes import get_default_dtype, to_numpy
+from .dtypes import as_dtype, get_default_dtype, to_numpy
 from .random import get_rng
 from .tensor import Tensor
 
@@ -227,3 +227,32 @@ def stack(tensors, dim: int = 0) -> Tensor:
     if len(shapes) != 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
     return cat([t.unsqueeze(dim) for t in tensors], dim=dim)
+
+
+class LegacyTensorType:
+    """torch.FloatTensor, torch.LongTensor, ...: the pre-dtype constructors old scripts use.
+    `FloatTensor([1.0, 2.0])` holds the data, `FloatTensor(2, 3)` makes a (zeroed) tensor of
+    that shape, and `x.type(torch.FloatTensor)` casts."""
+
+    is_legacy_tensor_type = True
+
+    def __init__(self, name: str, dtype):
+        self.__name__, self.dtype = name, as_dtype(dtype)
+
+    def __call__(self, *args) -> Tensor:
+        if all(isinstance(a, (int, np.integer)) for a in args):
+            return zeros(*args, dtype=self.dtype)
+        if len(args) == 1:
+            return tensor(args[0], dtype=self.dtype)
+        raise TypeError(f"{self.__name__}(): expected sizes or one sequence of data, got {args}")
+
+    def __repr__(self) -> str:
+        return f"<class 'torch.{self.__name__}'>"
+
+
+FloatTensor = LegacyTensorType("FloatTensor", np.float32)
+DoubleTensor = LegacyTensorType("DoubleTensor", np.float64)
+LongTensor = LegacyTensorType("LongTensor", np.int64)
+IntTensor = LegacyTensorType("IntTensor", np.int32)
+ByteTensor = LegacyTensorType("ByteTensor", np.uint8)
+BoolTensor = LegacyTensorType("BoolTensor", np.bool_)

@@ -1,7 +1,9 @@
 """torch.cuda as a CPU-only PyTorch build answers it: no GPU is available, the seeding calls
 are no-ops (they would seed GPUs that do not exist), and anything that needs a GPU raises the
 AssertionError PyTorch raises."""
+from . import amp
 from .device import CPU_ONLY
+from .unsupported import namespace_getattr
 
 
 def _no_cuda(*args, **kwargs):
@@ -44,3 +46,5 @@ max_memory_allocated = memory_reserved = max_memory_reserved = memory_allocated
 
 current_device = get_device_name = get_device_properties = set_device = _no_cuda
 synchronize = init = _no_cuda
+
+__getattr__ = namespace_getattr("torch.cuda")

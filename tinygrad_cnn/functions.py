@@ -13,9 +13,13 @@ def _as_tensor(value) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor(np.asarray(value))
 
 
-def where(condition, input, other) -> Tensor:
-    """`input` where `condition` holds, else `other`; gradients flow to both, masked."""
+def where(condition, input=None, other=None) -> Tensor:
+    """`input` where `condition` holds, else `other`; gradients flow to both, masked. With the
+    condition alone, the indices where it holds: one int64 tensor per axis (torch.nonzero(...,
+    as_tuple=True))."""
     condition = _as_tensor(condition)
+    if input is None and other is None:
+        return tuple(Tensor(axis.astype(np.int64)) for axis in np.nonzero(condition.array))
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be a boolean tensor, got dtype {condition.dtype}")
     reference = input if isinstance(input, Tensor) else other
@@ -183,3 +187,93 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 def equal(input: Tensor, other: Tensor) -> bool:
     """True when both have the same shape and the same values."""
     return input.shape == other.shape and bool(np.array_equal(input.array, other.array))
+
+
+def std(input: Tensor, dim=None, unbiased: bool = True, keepdim: bool = False, *,
+        correction=None) -> Tensor:
+    return input.std(dim, unbiased, keepdim, correction=correction)
+
+
+def var(input: Tensor, dim=None, unbiased: bool = True, keepdim: bool = False, *,
+        correction=None) -> Tensor:
+    return input.var(dim, unbiased, keepdim, correction=correction)
+
+
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0):
+    return tensor.split(split_size_or_sections, dim)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0):
+    return input.chunk(chunks, dim)
+
+
+def clip(input: Tensor, min=None, max=None) -> Tensor:
+    return input.clamp(min, max)
+
+
+def norm(input: Tensor, p=2, dim=None, keepdim: bool = False) -> Tensor:
+    return input.norm(p, dim, keepdim)
+
+
+def square(input: Tensor) -> Tensor:
+    return input * input
+
+
+def round(input: Tensor) -> Tensor:
+    return input.round()
+
+
+def floor(input: Tensor) -> Tensor:
+    return input.floor()
+
+
+def ceil(input: Tensor) -> Tensor:
+    return input.ceil()
+
+
+def sign(input: Tensor) -> Tensor:
+    return input.sign()
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    """Inner product of two 1-D tensors."""
+    if input.ndim != 1 or other.ndim != 1 or input.shape != other.shape:
+        raise ValueError(f"dot: expected two 1-D tensors of the same length, got shapes "
+                         f"{input.shape} and {other.shape}")
+    return (input * other).sum()
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """input[i] * vec2[j] for 1-D tensors: a (len(input), len(vec2)) matrix."""
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (on and below `diagonal`) of the last two dims; zeros above."""
+    keep = np.tril(np.ones(input.shape[-2:], dtype=bool), diagonal)
+    return where(Tensor(keep), input, 0)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    keep = np.triu(np.ones(input.shape[-2:], dtype=bool), diagonal)
+    return where(Tensor(keep), input, 0)
+
+
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    return Tensor(np.logical_and(input.array, _as_tensor(other).array))
+
+
+def logical_or(input: Tensor, other: Tensor) -> Tensor:
+    return Tensor(np.logical_or(input.array, _as_tensor(other).array))
+
+
+def logical_not(input: Tensor) -> Tensor:
+    return Tensor(np.logical_not(input.array))
+
+
+def index_select(input: Tensor, dim: int, index) -> Tensor:
+    return input.index_select(dim, index)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    return input.narrow(dim, start, length)

@@ -57,3 +57,35 @@ def get_rng_state() -> np.ndarray:
 def set_rng_state(state) -> None:
     """Restore the global generator to a position returned by `get_rng_state()`."""
     set_generator_state(_rng, state)
+
+
+class Generator(np.random.Generator):
+    """torch.Generator: a random generator of its own, accepted wherever the library takes
+    `generator=` (random_split, DataLoader, samplers, randn, ...), since it is a numpy Generator.
+
+        g = Generator().manual_seed(42)      # the same stream as manual_seed(42) gives globally
+    """
+
+    def __init__(self, device="cpu"):
+        super().__init__(np.random.PCG64())
+        self.device = device
+        self._seed = None
+
+    def manual_seed(self, seed: int):
+        """Restart the stream from `seed`; returns the generator (as torch's does)."""
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+            raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+        self._seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+        self.bit_generator.state = np.random.PCG64(self._seed).state
+        return self
+
+    def initial_seed(self):
+        """The seed given to manual_seed (None before any)."""
+        return self._seed
+
+    def get_state(self) -> np.ndarray:
+        return generator_state(self)
+
+    def set_state(self, state):
+        set_generator_state(self, state)
+        return self

@@ -123,7 +123,7 @@ class Tensor(PortingMethods):
         self.requires_grad = requires_grad
         return self
 
-    def to(self, *args, dtype=None, device=None) -> Tensor:
+    def to(self, *args, dtype=None, device=None, non_blocking=False, memory_format=None) -> Tensor:
         """This tensor in another dtype: `to(dtype)`, `to(device)`, `to(device, dtype)`,
         `to(other_tensor)`. The only device is the CPU, so a device changes nothing.
         Float-to-float casts stay differentiable."""

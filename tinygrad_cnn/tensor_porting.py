@@ -209,6 +209,8 @@ class PortingMethods:
         cast to `dtype` (a dtype, or a legacy name such as 'torch.LongTensor')."""
         if dtype is None:
             return "torch." + _LEGACY_NAMES.get(self.array.dtype.name, "Tensor")
+        if getattr(dtype, "is_legacy_tensor_type", False):     # torch.FloatTensor and kin
+            dtype = dtype.dtype
         if isinstance(dtype, str) and dtype.startswith("torch.") and dtype.endswith("Tensor"):
             names = {f"torch.{legacy}": numpy_name for numpy_name, legacy in _LEGACY_NAMES.items()}
             if dtype not in names:
@@ -261,8 +263,11 @@ class PortingMethods:
 
     def norm(self, p=2, dim=None, keepdim: bool = False) -> Tensor:
         """The p-norm (p=2 default: Euclidean/Frobenius) over `dim` or all elements."""
-        if p == 2 or p == "fro":
-            return (self * self).sum(dim, keepdim).sqrt()
+        from .functions import where
+        if p == 2 or p == "fro":              # a zero vector's norm has gradient 0, as PyTorch's
+            squares = (self * self).sum(dim, keepdim)
+            nonzero = _plain(squares.array > 0)
+            return where(nonzero, where(nonzero, squares, 1.0).sqrt(), 0.0)
         return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
     def gather(self, dim: int, index) -> Tensor:
@@ -294,6 +299,65 @@ class PortingMethods:
 
     def argsort(self, dim: int = -1, descending: bool = False) -> Tensor:
         return self.sort(dim, descending).indices
+
+    def add(self, other, *, alpha=1):
+        """self + alpha * other (torch.add)."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, *, alpha=1):
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other, *, rounding_mode=None):
+        """self / other; rounding_mode 'floor' or 'trunc' rounds the quotient (no gradient)."""
+        if rounding_mode is None:
+            return self / other
+        quotient = (self / other).array
+        if rounding_mode not in ("floor", "trunc"):
+            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                             f"but found {rounding_mode!r}")
+        rounded = np.floor(quotient) if rounding_mode == "floor" else np.trunc(quotient)
+        dtype = np.result_type(self.array, getattr(other, "array", other))
+        return _plain(rounded.astype(dtype if dtype.kind in "iu" else quotient.dtype))
+
+    def neg(self):
+        return -self
+
+    def square(self):
+        return self * self
+
+    def round(self):
+        """Nearest integer (halves to even, as PyTorch); a step function, so no gradient flows."""
+        return _plain(np.round(self.array))
+
+    def floor(self):
+        return _plain(np.floor(self.array))
+
+    def ceil(self):
+        return _plain(np.ceil(self.array))
+
+    def sign(self):
+        return _plain(np.sign(self.array))
+
+    def index_select(self, dim: int, index) -> Tensor:
+        """The slices at `index` (1-D integer) along `dim`; gradients go back to them."""
+        index = index.array if hasattr(index, "array") else np.asarray(index)
+        if index.ndim != 1 or index.dtype.kind not in "iu":
+            raise ValueError(f"index_select: index must be a 1-D integer tensor, got shape "
+                             f"{index.shape}, dtype {index.dtype}")
+        return self[(slice(None),) * self._axis(dim) + (index,)]
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        axis = self._axis(dim)
+        if not 0 <= start <= start + length <= self.shape[axis]:
+            raise IndexError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
+                             f"size ({self.shape[axis]}) of dim {dim}")
+        return self[(slice(None),) * axis + (slice(start, start + length),)]
+
+    def is_contiguous(self) -> bool:
+        return True  # layout is numpy's business; every op accepts any strides
 
     def __getattr__(self, name: str):
         """A Tensor method that does not exist here is named as an unsupported PyTorch API."""

@@ -9,18 +9,22 @@ NotSupportedError is an AttributeError, so `hasattr(torch, "compile")` and
 HINTS = {
     "torch.compile": "models run eagerly; call the model directly",
     "torch.jit": "there is no TorchScript; save weights with torch.save(model.state_dict(), ...)",
-    "torch.distributed": "training runs in one process on the CPU",
-    "torch.amp": "mixed precision needs a GPU; compute in float32",
-    "torch.autocast": "mixed precision needs a GPU; compute in float32",
+    "torch.distributed.init_process_group": "training runs in one process on the CPU",
+    "torch.multiprocessing.spawn": "training runs in one process on the CPU",
+    "torch.autocast(enabled=True)": "mixed precision needs a GPU; pass enabled=False (the "
+                                    "AMP recipe's use_amp=False path) to compute in float32",
     "torch.bfloat16": "numpy has no bfloat16; use float32",
     "torch.fft": "no FFTs; numpy.fft works on tensor.numpy()",
     "torch.linalg": "no linear-algebra namespace; numpy.linalg works on tensor.numpy()",
     "torch.sparse": "tensors are dense numpy arrays",
     "torch.hub": "no downloads; tinygrad_cnn.vision.models has the zoo",
     "torch.onnx": "no ONNX export",
-    "torch.nn.parallel": "training runs in one process on the CPU",
-    "torch.nn.DataParallel": "training runs in one process on the CPU; use the model itself",
     "torch.utils.tensorboard": "log with print or matplotlib (tinygrad_cnn.viz plots curves)",
+    "torchvision.datasets.CIFAR10": "load the arrays yourself and wrap them in TensorDataset, "
+                                    "or use FakeData / ImageFolder",
+    "torchvision.datasets.CIFAR100": "load the arrays yourself and wrap them in TensorDataset",
+    "torchvision.transforms.ColorJitter": "colour augmentation is not provided",
+    "torchvision.transforms.v2": "use torchvision.transforms (v1 names)",
 }
 
 

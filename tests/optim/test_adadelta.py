@@ -1,5 +1,5 @@
 """Adadelta: the first steps by hand, bad hyper-parameters and PyTorch's state layout (the
-comparison with torch over many steps is in tests/torch_parity/test_adadelta_parity.py)."""
+comparison with torch over many steps is in tests/torch_parity/test_porting_additions_parity.py)."""
 import math
 
 import pytest

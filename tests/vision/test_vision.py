@@ -122,3 +122,16 @@ def test_models_are_the_zoo_without_pretrained_weights():
     assert net.eval()(tg.randn(1, 3, 32, 32)).shape == (1, 10)
     with pytest.raises(AttributeError, match="not supported in tinygrad_cnn: torchvision.models.resnet18"):
         torchvision.models.resnet18(weights="IMAGENET1K_V1")
+
+
+def test_grayscale_pad_and_to_pil_image():
+    rgb = np.zeros((2, 2, 3), np.uint8)
+    rgb[..., 0] = 100
+    assert transforms.Grayscale()(rgb)[..., 0].tolist() == [[30, 30], [30, 30]]  # 0.299 * 100, rounded
+    assert transforms.Grayscale(3)(tg.tensor(np.ones((3, 2, 2), np.float32))).shape == (3, 2, 2)
+    padded = transforms.Pad((1, 2), fill=7)(np.zeros((2, 3), np.uint8))
+    assert padded.shape == (2 + 4, 3 + 2) and padded[0, 0] == 7 and padded[2, 1] == 0
+    Image = pytest.importorskip("PIL.Image")
+    pil = transforms.ToPILImage()(tg.ones(3, 4, 5) * 0.5)
+    assert isinstance(pil, Image.Image) and pil.size == (5, 4) and pil.getpixel((0, 0)) == (127, 127, 127)
+    assert transforms.Grayscale()(pil).mode == "L"

@@ -13,7 +13,7 @@ from typing import Iterator
 import numpy as np
 
 from ..autograd import module_scope, no_grad
-from ..device import dtype_from_to_args
+from ..device import dtype_from_to_args, use_device
 from ..size import Size
 from ..tensor import Tensor
 from . import qualified_names
@@ -258,9 +258,11 @@ class Module(ForwardHooks):
         fn(self)
         return self
 
-    def to(self, *args, dtype=None, device=None) -> Module:
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False,
+           memory_format=None) -> Module:
         """Cast floating parameters and buffers: `to(dtype)`, `to(device)`, `to(device, dtype)`.
-        The only device is the CPU, so `model.to(device)` from a PyTorch script changes nothing."""
+        The only device is the CPU, so `model.to(device)` from a PyTorch script changes nothing
+        (nor do non_blocking and memory_format: numpy arrays have no layout to choose)."""
         dtype = dtype_from_to_args(args, dtype, device)
         if dtype is None:
             return self
@@ -270,6 +272,11 @@ class Module(ForwardHooks):
         for tensor in list(self.parameters()) + list(self.buffers()):
             if tensor.dtype.kind == "f":
                 tensor.data, tensor.grad = tensor.data.astype(dtype), None
+        return self
+
+    def cuda(self, device=None) -> Module:
+        """Raises as a CPU-only PyTorch does: there is no GPU."""
+        use_device("cuda")
         return self
 
     def cpu(self) -> Module:

@@ -18,6 +18,7 @@ from ..data.dataset import Dataset
 from ..data.datasets import mnist as idx_sources
 from ..tensor import Tensor
 from ._images import Image, require_pillow
+from ..unsupported import namespace_getattr
 
 __all__ = ["MNIST", "FashionMNIST", "ImageFolder", "FakeData", "IMG_EXTENSIONS"]
 
@@ -159,3 +160,6 @@ class FakeData(_VisionDataset):
         target = int(rng.integers(0, self.num_classes))
         hwc = chw.transpose(1, 2, 0)
         return self._apply(_as_image(hwc[:, :, 0] if hwc.shape[2] == 1 else hwc), target)
+
+
+__getattr__ = namespace_getattr("torchvision.datasets")

@@ -1,5 +1,6 @@
-"""torchvision.transforms for CNN training: ToTensor, PILToTensor, Normalize, Resize, CenterCrop,
-RandomCrop, RandomResizedCrop, RandomHorizontalFlip, RandomVerticalFlip, Compose and Lambda.
+"""torchvision.transforms for CNN training: ToTensor, PILToTensor, ToPILImage, Normalize, Resize,
+CenterCrop, RandomCrop, RandomResizedCrop, RandomHorizontalFlip, RandomVerticalFlip, Grayscale,
+Pad, Compose and Lambda.
 
 Each takes a PIL image (when Pillow is installed), a numpy array laid out as PIL's (H, W[, C])
 or a Tensor (C, H, W) and returns the same form (ToTensor and PILToTensor return tensors). Random
@@ -16,11 +17,12 @@ from ..data.transforms import Compose
 from ..nn import functional as F
 from ..random import get_rng
 from ..tensor import Tensor
-from ._images import as_chw, hwc, is_pil
+from ._images import as_chw, hwc, is_pil, require_pillow
+from ..unsupported import namespace_getattr
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "Normalize", "Resize", "CenterCrop",
            "RandomCrop", "RandomResizedCrop", "RandomHorizontalFlip", "RandomVerticalFlip",
-           "Lambda"]
+           "ToPILImage", "Grayscale", "Pad", "Lambda"]
 
 
 def _size_pair(size, name) -> tuple[int, int]:
@@ -240,6 +242,78 @@ class RandomVerticalFlip:
         return f"RandomVerticalFlip(p={self.p})"
 
 
+class ToPILImage:
+    """A (C, H, W) tensor or (H, W[, C]) array -> a PIL image (needs Pillow). Float values in
+    [0, 1] are scaled to 0..255 as torchvision does (x * 255, truncated)."""
+
+    def __init__(self, mode=None):
+        self.mode = mode
+
+    def __call__(self, pic):
+        pil = require_pillow("ToPILImage")
+        if isinstance(pic, Tensor):
+            array = pic.array
+            if array.ndim == 2:
+                array = array[None]
+            array = array.transpose(1, 2, 0)                     # (H, W, C)
+        else:
+            array = hwc(pic)
+        if array.dtype.kind == "f":
+            array = (array * 255).astype(np.uint8)
+        return pil.fromarray(array[:, :, 0] if array.shape[2] == 1 else array, mode=self.mode)
+
+    def __repr__(self):
+        return "ToPILImage()" if self.mode is None else f"ToPILImage(mode={self.mode})"
+
+
+class Grayscale:
+    """RGB -> one channel (or `num_output_channels` equal ones) with the ITU-R 601-2 weights
+    torchvision uses: 0.299 R + 0.587 G + 0.114 B."""
+
+    def __init__(self, num_output_channels: int = 1):
+        if num_output_channels not in (1, 3):
+            raise ValueError("Grayscale: num_output_channels should be either 1 or 3")
+        self.num_output_channels = num_output_channels
+
+    def __call__(self, img):
+        if is_pil(img):
+            grey = img.convert("L")
+            return grey if self.num_output_channels == 1 else grey.convert("RGB")
+        chw, restore = as_chw(img)
+        if chw.shape[-3] == 1:
+            grey = chw.astype(np.float32)
+        else:
+            weights = np.array([0.299, 0.587, 0.114], np.float32).reshape(3, 1, 1)
+            grey = (chw[..., :3, :, :].astype(np.float32) * weights).sum(axis=-3, keepdims=True)
+        if chw.dtype == np.uint8:
+            grey = np.clip(np.round(grey), 0, 255)
+        grey = np.repeat(grey.astype(chw.dtype), self.num_output_channels, axis=-3)
+        return restore(grey)
+
+    def __repr__(self):
+        return f"Grayscale(num_output_channels={self.num_output_channels})"
+
+
+class Pad:
+    """Pad the borders: an int for all sides, (left/right, top/bottom) or (left, top, right,
+    bottom), with `fill` ('constant') or numpy's 'edge', 'reflect', 'symmetric'."""
+
+    def __init__(self, padding, fill=0, padding_mode="constant"):
+        self.left, self.top, self.right, self.bottom = array_transforms._borders(padding)
+        if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
+            raise ValueError(f"Pad: unknown padding_mode {padding_mode!r}")
+        self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
+
+    def __call__(self, img):
+        chw, restore = as_chw(img)
+        pads = [(0, 0)] * (chw.ndim - 2) + [(self.top, self.bottom), (self.left, self.right)]
+        kwargs = {"constant_values": self.fill} if self.padding_mode == "constant" else {}
+        return restore(np.pad(chw, pads, mode=self.padding_mode, **kwargs))
+
+    def __repr__(self):
+        return f"Pad(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
+
+
 class Lambda:
     """Apply a user function as a transform."""
 
@@ -253,3 +327,6 @@ class Lambda:
 
     def __repr__(self):
         return "Lambda()"
+
+
+__getattr__ = namespace_getattr("torchvision.transforms")

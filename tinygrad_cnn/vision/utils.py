@@ -9,6 +9,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._images import require_pillow
+from ..unsupported import namespace_getattr
 
 __all__ = ["make_grid", "save_image"]
 
@@ -73,3 +74,6 @@ def save_image(tensor, fp, format=None, **grid_kwargs) -> None:
         raise ValueError(f"save_image: cannot tell the image format of {os.fspath(fp)!r}; give "
                          f"a file extension such as .png or format='png'")
     pil.fromarray(pixels).save(fp, format=format)
+
+
+__getattr__ = namespace_getattr("torchvision.utils")

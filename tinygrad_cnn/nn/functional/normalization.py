@@ -1,4 +1,5 @@
-"""Normalisation layers as functions."""
+"""Normalisation as functions: batch_norm, layer_norm, local_response_norm, and normalize
+(vectors scaled to unit p-norm)."""
 from __future__ import annotations
 
 from ... import ops
@@ -63,3 +64,30 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     squares = pad(squares, (0, 0, size // 2, (size - 1) // 2))      # (N, 1, C + size - 1, S)
     mean_sq = avg_pool2d(squares, (size, 1), stride=1).reshape(input.shape)
     return input / (mean_sq * alpha + k) ** beta
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the last len(normalized_shape) axes of each sample: (x - mean) /
+    sqrt(var + eps) with the biased variance, then * weight + bias (both of normalized_shape).
+    A composite of Tensor ops, so its gradient is theirs."""
+    fn = "layer_norm"
+    check_tensor(fn, "input", input)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape or tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise ValueError(f"{fn}: normalized_shape {list(shape)} must equal the last dimensions "
+                         f"of the input, got input shape {input.shape}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise ValueError(f"{fn}: {name} must have shape {shape}, got {t.shape}")
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    centred = input - input.mean(axes, keepdim=True)
+    out = centred / ((centred * centred).mean(axes, keepdim=True) + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    return out if bias is None else out + bias
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12):
+    """input / max(||input||_p along dim, eps): unit vectors along `dim` (zero stays zero)."""
+    check_tensor("normalize", "input", input)
+    return input / input.norm(p, dim, keepdim=True).clamp(min=eps)

@@ -4,11 +4,12 @@ from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout, Dropout2d
+from .embedding import Embedding
 from .lazy import LazyConv2d, LazyLinear, UninitializedParameter
 from .linear import Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
                    NLLLoss, SmoothL1Loss)
-from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, LocalResponseNorm
 from .padding import ConstantPad2d, ZeroPad2d
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
 from .shape import Flatten, Identity, Unflatten
@@ -24,4 +25,5 @@ __all__ = [
     "MaxUnpool2d", "AdaptiveMaxPool2d", "Dropout2d", "ZeroPad2d", "ConstantPad2d", "Unflatten",
     "ParameterList", "ParameterDict",
     "LazyLinear", "LazyConv2d", "UninitializedParameter", "SmoothL1Loss", "HuberLoss",
+    "LayerNorm", "Embedding",
 ]

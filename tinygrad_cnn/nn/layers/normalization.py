@@ -1,5 +1,6 @@
 """Normalisation layers: BatchNorm1d/BatchNorm2d (per-channel batch statistics, running averages
-for eval) and LocalResponseNorm (AlexNet's cross-channel normalisation). Math: ops/norm.py."""
+for eval), LayerNorm (per-sample statistics) and LocalResponseNorm (AlexNet's cross-channel
+normalisation). Math: ops/norm.py and F.layer_norm."""
 import numpy as np
 
 from ...tensor import Tensor
@@ -145,3 +146,32 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class LayerNorm(Module):
+    """Normalise each sample over its last dims (`normalized_shape`), then scale and shift
+    element-wise (see F.layer_norm). As PyTorch: weight ones, bias zeros, eps 1e-5.
+
+    Shape:
+        input (*, *normalized_shape) -> output of the same shape.
+    """
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device=None, dtype=None):
+        super().__init__()
+        check_device("LayerNorm", device)
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape = tuple(check_int("LayerNorm", "normalized_shape", s) for s in shape)
+        self.eps = check_float("LayerNorm", "eps", eps, low=0.0)
+        self.elementwise_affine = elementwise_affine
+        dtype = float_dtype("LayerNorm", dtype)
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) \
+            if elementwise_affine and bias else None
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")

@@ -1,4 +1,5 @@
-"""Adadelta, smooth_l1/huber losses and the lazy layers against torch on the same arrays."""
+"""Adadelta, smooth_l1/huber, layer_norm/normalize/embedding and the lazy layers against torch
+on the same arrays."""
 import itertools
 
 import numpy as np
@@ -75,3 +76,24 @@ def test_lazy_layers_take_torchs_shapes_and_reprs():
         assert repr(ours) == repr(theirs) and type(ours).__name__ == type(theirs).__name__
         assert [(n, p.shape) for n, p in ours.named_parameters()] == \
             [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+
+
+def test_layer_norm_embedding_normalize_equal_torch():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 4)).astype(np.float32)
+    ours_x, theirs_x = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours = nn.LayerNorm((3, 4))(ours_x)
+    theirs = torch.nn.LayerNorm((3, 4))(theirs_x)
+    (ours * tg.tensor(x)).sum().backward()
+    (theirs * torch.tensor(x)).sum().backward()
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours_x.grad.numpy(), theirs_x.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(F.normalize(tg.tensor(x), dim=2).numpy(),
+                               torch.nn.functional.normalize(torch.tensor(x), dim=2).numpy(),
+                               rtol=1e-6)
+    weight = rng.standard_normal((6, 3)).astype(np.float32)
+    index = rng.integers(0, 6, (4, 5))
+    ours_w, theirs_w = tg.tensor(weight, requires_grad=True), torch.tensor(weight, requires_grad=True)
+    F.embedding(tg.tensor(index), ours_w, padding_idx=2).pow(2).sum().backward()
+    torch.nn.functional.embedding(torch.tensor(index), theirs_w, padding_idx=2).pow(2).sum().backward()
+    np.testing.assert_allclose(ours_w.grad.numpy(), theirs_w.grad.numpy(), rtol=1e-6)
