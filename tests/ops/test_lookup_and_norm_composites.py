@@ -8,7 +8,7 @@ import tinygrad_cnn as tg
 import tinygrad_cnn.nn as nn
 import tinygrad_cnn.nn.functional as F
 from tinygrad_cnn import ops
-from strategies import check_gradients, gradchecks, leaf
+from tests.strategies import check_gradients, gradchecks, leaf
 
 SEEDS = st.integers(0, 2**32 - 1)
 
