@@ -17,9 +17,10 @@ def run_scalar(opt_cls, grads, p0=1.0, **kwargs):
     return values
 
 
-def compare_with_torch(torch, ours_cls, torch_cls, steps=5, groups=None, **kwargs):
-    """Same float32 parameters and gradients in both libraries; returns the max difference.
-    The second parameter gets no gradient on step 2, so both must skip it then."""
+def step_both(torch, ours_cls, torch_cls, steps=5, groups=None, **kwargs):
+    """Same float32 parameters and gradients in both libraries, `steps` optimizer steps each;
+    returns (opt, torch_opt, params, torch_params). The second parameter gets no gradient on
+    step 2, so both must skip it then."""
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(s).astype(np.float32) for s in ((3, 4), (5,), (2, 2, 3))]
     ours = [Parameter(a.copy()) for a in arrays]
@@ -38,4 +39,10 @@ def compare_with_torch(torch, ours_cls, torch_cls, steps=5, groups=None, **kwarg
             p.grad, tp.grad = tg.Tensor(g), torch.tensor(g)
         opt.step()
         topt.step()
+    return opt, topt, ours, theirs
+
+
+def compare_with_torch(torch, ours_cls, torch_cls, steps=5, groups=None, **kwargs):
+    """step_both, then the largest difference between the two libraries' parameters."""
+    _, _, ours, theirs = step_both(torch, ours_cls, torch_cls, steps, groups, **kwargs)
     return max(np.abs(p.data - tp.detach().numpy()).max() for p, tp in zip(ours, theirs))

@@ -9,6 +9,7 @@ import tinygrad_cnn as tg
 import tinygrad_cnn.nn as nn
 import tinygrad_cnn.nn.functional as F
 from tinygrad_cnn import optim
+from tests.optim._optim_helpers import step_both
 
 torch = pytest.importorskip("torch")
 
@@ -16,21 +17,9 @@ torch = pytest.importorskip("torch")
 @pytest.mark.parametrize("weight_decay, maximize, rho",
                          list(itertools.product([0, 0.1], [False, True], [0.9, 0.5])))
 def test_adadelta_equals_torch_over_several_steps(weight_decay, maximize, rho):
-    rng = np.random.default_rng(0)
-    arrays = [rng.standard_normal(s).astype(np.float32) for s in ((3, 4), (5,))]
-    ours = [nn.Parameter(a.copy()) for a in arrays]
-    theirs = [torch.nn.Parameter(torch.tensor(a.copy())) for a in arrays]
     kwargs = dict(lr=0.5, rho=rho, weight_decay=weight_decay, maximize=maximize)
-    opt, topt = optim.Adadelta(ours, **kwargs), torch.optim.Adadelta(theirs, **kwargs)
-    for step in range(6):
-        for i, (p, tp) in enumerate(zip(ours, theirs)):
-            if step == 2 and i == 1:                          # no gradient: both skip it
-                p.grad, tp.grad = None, None
-                continue
-            g = rng.standard_normal(p.shape).astype(np.float32)
-            p.grad, tp.grad = tg.Tensor(g), torch.tensor(g)
-        opt.step()
-        topt.step()
+    opt, topt, ours, theirs = step_both(torch, optim.Adadelta, torch.optim.Adadelta, steps=6,
+                                        **kwargs)
     for p, tp in zip(ours, theirs):
         np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-5, atol=1e-6)
     for mine, torchs in zip(opt.state_dict()["state"].values(), topt.state_dict()["state"].values()):
