@@ -72,7 +72,7 @@ def best_time(fn, repeat: int) -> float:
 def time_ours(name, shape, kwargs, repeat):
     tg.manual_seed(0)
     net = models.create(name, **kwargs)
-    params = sum(p.data.size for p in net.parameters())
+    params = sum(p.array.size for p in net.parameters())
     x = tg.tensor(np.random.default_rng(0).standard_normal(shape).astype(np.float32))
 
     def forward():

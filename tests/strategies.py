@@ -98,7 +98,7 @@ def check_gradients(fn, inputs, op, **tolerances):
     """tg.gradcheck(fn, inputs), after checking that fn's graph really runs the primitive `op`
     and that forward + backward leave the inputs and the upstream gradient unchanged."""
     tensors = [t for t in inputs if isinstance(t, tg.Tensor)]
-    before = [t.data.copy() for t in tensors]
+    before = [t.array.copy() for t in tensors]
     out = fn(*inputs)
     assert op in ops_in_graph(out), f"{op.__name__} is not in the graph this test builds"
     dy = np.random.default_rng(1).standard_normal(out.shape)
@@ -106,7 +106,7 @@ def check_gradients(fn, inputs, op, **tolerances):
     out.backward(tg.Tensor(dy))
     assert np.array_equal(dy, dy_before), f"{op.__name__}.backward modified the upstream gradient"
     for t, data in zip(tensors, before):
-        assert np.array_equal(t.data, data, equal_nan=True), f"{op.__name__} modified an input"
+        assert np.array_equal(t.array, data, equal_nan=True), f"{op.__name__} modified an input"
         if t.requires_grad:
             assert t.grad.dtype == t.dtype and t.grad.shape == t.shape
     assert tg.gradcheck(fn, inputs, **tolerances)

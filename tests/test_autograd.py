@@ -27,10 +27,10 @@ def test_gradients_accumulate_across_backward_calls_until_zeroed():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     (x * 2).sum().backward()
     (x * 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [4, 4])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [4, 4])
     x.grad = None
     (x * 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [2, 2])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2, 2])
 
 
 def test_second_backward_through_a_freed_graph_says_to_retain_it():
@@ -46,15 +46,15 @@ def test_retain_graph_allows_a_second_backward():
     y = (x * x).sum()
     y.backward(retain_graph=True)
     y.backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [4, 8])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [4, 8])
 
 
 def test_broadcast_gradients_sum_back_to_the_input_shape():
     a = tg.Tensor(np.ones((2, 1, 3)), requires_grad=True)
     b = tg.Tensor(np.ones(3), requires_grad=True)
     (a * b * tg.Tensor(np.ones((4, 2, 5, 3)))).sum().backward()
-    assert a.grad.shape == (2, 1, 3) and np.all(a.grad.numpy() == 20)
-    assert b.grad.shape == (3,) and np.all(b.grad.numpy() == 40)
+    assert a.grad.shape == (2, 1, 3) and np.all(a.grad.detach().numpy() == 20)
+    assert b.grad.shape == (3,) and np.all(b.grad.detach().numpy() == 40)
 
 
 def test_backward_of_a_non_scalar_needs_a_gradient():
@@ -131,4 +131,4 @@ def test_inf_and_nan_are_results_not_warnings():
         y = (1 / x).sum()
         y.backward()
     assert y.item() == np.inf
-    np.testing.assert_array_equal(x.grad.numpy(), [-np.inf, -0.25])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [-np.inf, -0.25])

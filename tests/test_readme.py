@@ -41,8 +41,8 @@ def test_readme_example_matches_its_pytorch_twin_on_the_same_arrays():
          {"randn": fixed(lambda a, requires_grad: torch.tensor(a, requires_grad=requires_grad)),
           "print": lambda *a: None}, scope_th)
     assert scope_tg["loss"].item() == pytest.approx(scope_th["loss"].item(), rel=1e-5)
-    np.testing.assert_allclose(scope_tg["w1"].grad.numpy(), scope_th["w1"].grad.numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(scope_tg["w2"].grad.numpy(), scope_th["w2"].grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(scope_tg["w1"].grad.detach().numpy(), scope_th["w1"].grad.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(scope_tg["w2"].grad.detach().numpy(), scope_th["w2"].grad.detach().numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_readme_drawing_example_runs(capsys):

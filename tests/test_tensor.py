@@ -20,15 +20,15 @@ def test_creation_functions_give_the_requested_shapes_values_and_dtypes():
         y = like(x)
         assert y.shape == x.shape and y.dtype == x.dtype
     assert tg.full_like(x, 2).numpy().sum() == 24
-    assert ((tg.rand(1000).numpy() >= 0) & (tg.rand(1000).numpy() < 1)).all()
+    assert ((tg.rand(1000).detach().numpy() >= 0) & (tg.rand(1000).detach().numpy() < 1)).all()
 
 
 def test_manual_seed_makes_random_tensors_reproducible():
     tg.manual_seed(123)
-    a = tg.randn(5).numpy()
+    a = tg.randn(5).detach().numpy()
     tg.manual_seed(123)
-    np.testing.assert_array_equal(a, tg.randn(5).numpy())
-    assert not np.array_equal(a, tg.randn(5).numpy())
+    np.testing.assert_array_equal(a, tg.randn(5).detach().numpy())
+    assert not np.array_equal(a, tg.randn(5).detach().numpy())
 
 
 def test_float_input_becomes_float32_unless_float64_is_asked_and_ints_stay_ints():
@@ -51,7 +51,7 @@ def test_arithmetic_operators_and_their_reflections_match_numpy():
         "-a": (-a, -a_np), "a @ a": (a @ a, a_np @ a_np),
     }
     for name, (ours, expected) in cases.items():
-        np.testing.assert_allclose(ours.numpy(), expected, err_msg=name)
+        np.testing.assert_allclose(ours.detach().numpy(), expected, err_msg=name)
 
 
 def test_comparisons_give_boolean_tensors_without_history():
@@ -59,7 +59,7 @@ def test_comparisons_give_boolean_tensors_without_history():
     for result, expected in [(x > 2, [False, False, True]), (x >= 2, [False, True, True]),
                              (x < 2, [True, False, False]), (x <= 2, [True, True, False]),
                              (x == 2, [False, True, False]), (x != 2, [True, False, True])]:
-        np.testing.assert_array_equal(result.numpy(), expected)
+        np.testing.assert_array_equal(result.detach().numpy(), expected)
         assert result.dtype == tg.bool_ and not result.requires_grad and result.grad_fn is None
 
 
@@ -70,8 +70,8 @@ def test_reductions_follow_pytorch_dim_and_keepdim():
     assert x.sum(1).shape == (2, 4) and x.sum(1, keepdim=True).shape == (2, 1, 4)
     np.testing.assert_allclose(x.mean((0, 2)).numpy(), x_np.mean((0, 2)))
     values, indices = x.max(2)
-    np.testing.assert_array_equal(values.numpy(), x_np.max(2))
-    np.testing.assert_array_equal(indices.numpy(), x_np.argmax(2))
+    np.testing.assert_array_equal(values.detach().numpy(), x_np.max(2))
+    np.testing.assert_array_equal(indices.detach().numpy(), x_np.argmax(2))
     assert x.max().item() == 23 and x.min().item() == 0
     np.testing.assert_array_equal(x.argmax(1).numpy(), x_np.argmax(1))
 
@@ -79,7 +79,7 @@ def test_reductions_follow_pytorch_dim_and_keepdim():
 def test_softmax_rows_sum_to_one_and_log_softmax_is_stable():
     x = tg.tensor([[1000.0, 1000.0, -1000.0], [0.0, 1.0, 2.0]], dtype=tg.float64)
     np.testing.assert_allclose(x.softmax(1).numpy().sum(1), [1, 1])
-    log_p = x.log_softmax(1).numpy()
+    log_p = x.log_softmax(1).detach().numpy()
     assert np.isfinite(log_p[0, :2]).all()
     np.testing.assert_allclose(log_p[0, :2], [np.log(0.5)] * 2)
 
@@ -99,9 +99,9 @@ def test_views_and_indexing_have_pytorch_shapes():
 def test_item_numpy_detach_and_conversions():
     x = tg.tensor([[2.5]], requires_grad=True)
     y = x * 2
-    assert y.item() == 5.0 and float(y) == 5.0 and isinstance(y.numpy(), np.ndarray)
+    assert y.item() == 5.0 and float(y) == 5.0 and isinstance(y.detach().numpy(), np.ndarray)
     d = y.detach()
-    assert not d.requires_grad and d.grad_fn is None and d.numpy() is not None
+    assert not d.requires_grad and d.grad_fn is None and d.detach().numpy() is not None
     assert x.double().dtype == tg.float64 and x.long().dtype == tg.int64
     assert y.grad_fn is not None and x.is_leaf and not y.is_leaf
     with pytest.raises(ValueError):
@@ -125,15 +125,15 @@ def test_detached_tensors_and_no_grad_results_record_no_history():
 def test_std_of_equal_values_has_zero_gradient_and_var_keeps_infinite_gradients():
     x = tg.tensor([[1.0, 2.0], [1.0, 4.0]], dtype=tg.float64, requires_grad=True)
     std = x.std(0)                                           # column 0 has no spread
-    np.testing.assert_allclose(std.numpy(), [0.0, np.sqrt(2.0)])
+    np.testing.assert_allclose(std.detach().numpy(), [0.0, np.sqrt(2.0)])
     std.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), [[0.0, -1 / np.sqrt(2)], [0.0, 1 / np.sqrt(2)]])
+    np.testing.assert_allclose(x.grad.detach().numpy(), [[0.0, -1 / np.sqrt(2)], [0.0, 1 / np.sqrt(2)]])
     x.grad = None
     with np.errstate(divide="ignore"):
         var = x.var(0, correction=2)                         # n - correction = 0: inf, as torch
         var.sum().backward()
-    assert np.isnan(var.numpy()[0]) and np.isinf(var.numpy()[1])   # 0/0 and 2/0, as torch
-    np.testing.assert_array_equal(x.grad.numpy()[:, 1], [-np.inf, np.inf])  # 2 (x - mean) / 0
+    assert np.isnan(var.detach().numpy()[0]) and np.isinf(var.detach().numpy()[1])   # 0/0 and 2/0, as torch
+    np.testing.assert_array_equal(x.grad.detach().numpy()[:, 1], [-np.inf, np.inf])  # 2 (x - mean) / 0
 
 
 def test_argmin_picks_the_first_minimum():

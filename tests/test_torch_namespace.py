@@ -65,7 +65,7 @@ def test_tensor_conveniences_tutorials_use():
     assert tg.arange(6).view_as(tg.zeros(2, 3)).shape == (2, 3)
     m = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert m.t().tolist() == [[1.0, 3.0], [2.0, 4.0]] and m.pow(2).tolist() == [[1, 4], [9, 16]]
-    assert tg.mm(m, m).tolist() == (m.numpy() @ m.numpy()).tolist()
+    assert tg.mm(m, m).tolist() == (m.detach().numpy() @ m.detach().numpy()).tolist()
     assert tg.pow(2, tg.tensor([1.0, 3.0])).tolist() == [2.0, 8.0]
     batch = tg.randn(4, 2, 3)
     assert tg.bmm(batch, tg.randn(4, 3, 5)).shape == (4, 2, 5)
@@ -157,12 +157,12 @@ def test_the_amp_recipe_runs_with_amp_disabled():
     scaler = tg.amp.GradScaler("cuda", enabled=True)   # no CUDA: disabled, as PyTorch does
     with tg.autocast(device_type="cpu", dtype=tg.float16, enabled=False):
         loss = model(tg.ones(2, 3)).sum()
-    before = model.weight.numpy().copy()
+    before = model.weight.detach().numpy().copy()
     scaler.scale(loss).backward()
     scaler.step(opt)
     scaler.update()
     assert not scaler.is_enabled() and scaler.get_scale() == 1.0
-    assert not np.array_equal(before, model.weight.numpy())
+    assert not np.array_equal(before, model.weight.detach().numpy())
     assert tg.cuda.amp.GradScaler is tg.amp.GradScaler
     with pytest.raises(AttributeError, match=r"not supported in tinygrad_cnn: torch.autocast\(enabled=True\)"):
         tg.autocast("cpu")

@@ -3,79 +3,47 @@ the backward pass, grad mode, and the module-scope stack that drawings and summa
 
 Read next: ops/elementwise.py for the simplest ops, then ops/conv.py.
 
+How in-place changes stay safe (versions.py has the details):
+  - every tensor's memory carries a version counter; views and detach() share their base's;
+  - an in-place write (add_, x[i] = v, an optimizer step) bumps it;
+  - when an op saves an array for backward, `Function.apply` notes which tensor it came from and
+    that tensor's version; backward checks the version and raises PyTorch's RuntimeError if the
+    tensor changed since, instead of returning a gradient computed from the new values;
+  - an in-place op on a tensor in a graph records a new node whose input is the tensor's old
+    history (`rebase_history`), so each node keeps the edges it had when it was made
+    (`Node.edges`), never the tensor's current grad_fn.
+
 Backward is first-order: an op's backward works on plain numpy arrays and is not itself recorded,
 so gradients of gradients are not available (a deliberate non-goal of this library).
 """
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-# ----------------------------------------------------------------------------------------------
-# Grad mode
-# ----------------------------------------------------------------------------------------------
-_state = threading.local()
-
-
-def is_grad_enabled() -> bool:
-    """True unless inside `no_grad()`."""
-    return getattr(_state, "grad_enabled", True)
-
-
-class _GradMode:
-    """Sets grad mode inside a `with` block or a decorated function, restoring it afterwards
-    (also when an exception escapes)."""
-
-    enabled: bool
-
-    def __enter__(self):
-        self._previous = is_grad_enabled()
-        _state.grad_enabled = self.enabled
-
-    def __exit__(self, *exc_info):
-        _state.grad_enabled = self._previous
-        return False
-
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with type(self)():
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-class no_grad(_GradMode):
-    """Do not record operations: results have no `grad_fn` and saved arrays are not kept.
-    Use for evaluation and for parameter updates."""
-
-    enabled = False
-
-
-class enable_grad(_GradMode):
-    """Record operations again, e.g. inside a `no_grad` block."""
-
-    enabled = True
-
+from .grad_modes import enable_grad, is_grad_enabled, no_grad  # noqa: F401 (re-exported)
+from .versions import SavedVersion, record_saved_versions
 
 # ----------------------------------------------------------------------------------------------
 # Module scope: Module.__call__ pushes its qualified name; every Node remembers the innermost one.
 # ----------------------------------------------------------------------------------------------
+_scopes = threading.local()
+
+
 def current_scope() -> str:
     """Qualified name of the innermost module being called ('' outside any module)."""
-    stack = getattr(_state, "scopes", None)
+    stack = getattr(_scopes, "stack", None)
     return stack[-1] if stack else ""
 
 
 @contextlib.contextmanager
 def module_scope(name: str):
     """Record `name` (e.g. 'layer1.0.conv1') on every node created inside the block."""
-    stack = _state.__dict__.setdefault("scopes", [])
+    stack = _scopes.__dict__.setdefault("stack", [])
     stack.append(name)
     try:
         yield
@@ -91,12 +59,14 @@ class Context:
 
     Arrays go through `save_for_backward` (read back as `saved_arrays`); anything else is a plain
     attribute that the op's forward assigns visibly. `needs_input_grad[i]` tells backward whether
-    input i wants a gradient, so it may skip that work and return None.
+    input i wants a gradient, so it may skip that work and return None. `saved_versions` (filled
+    by Function.apply) says which saved arrays belong to tensors that could change in place.
     """
 
     def __init__(self, needs_input_grad: tuple[bool, ...]):
         self.needs_input_grad = needs_input_grad
         self.saved_arrays: tuple[np.ndarray, ...] = ()
+        self.saved_versions: list[SavedVersion] = []
 
     def save_for_backward(self, *arrays: np.ndarray) -> None:
         self.saved_arrays = arrays
@@ -109,6 +79,29 @@ class Context:
         self.freed = True
 
 
+class AccumulateGrad:
+    """The end of a path: where the gradient of a leaf that requires grad is added to `.grad`.
+    `variable` is the leaf; PyTorch shows these in `grad_fn.next_functions`."""
+
+    next_functions: tuple = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad shape={tuple(self.variable.shape)}>"
+
+
+def accumulator_of(leaf) -> AccumulateGrad:
+    """The leaf's one AccumulateGrad (made on first use, then the same object every time)."""
+    if leaf.__dict__.get("_accumulator") is None:
+        leaf._accumulator = AccumulateGrad(leaf)
+    return leaf._accumulator
+
+
 @dataclass(eq=False)
 class Node:
     """The public record of one recorded operation; `tensor.grad_fn` points at it.
@@ -117,6 +110,9 @@ class Node:
         op: the op's name, e.g. 'Conv2d'.
         function: the Function class whose backward runs.
         parents: the input tensors, in argument order.
+        edges: each input's grad_fn when this node was made (None for a leaf). Backward follows
+            these, not `parent.grad_fn`, because an in-place op may give the parent a new grad_fn.
+        input_meta: each input's (shape, dtype) when this node was made.
         params: the op's hyper-parameters (stride, padding, ...), for labels and summaries.
         scope: qualified name of the module that ran the op ('' if none).
         ctx: what forward saved for backward.
@@ -126,6 +122,8 @@ class Node:
     op: str
     function: type
     parents: tuple
+    edges: tuple
+    input_meta: tuple
     params: dict[str, Any]
     scope: str
     ctx: Context
@@ -134,8 +132,25 @@ class Node:
     def name(self) -> str:
         return self.op
 
+    @property
+    def next_functions(self) -> tuple:
+        """PyTorch's view of the edges: ((node or AccumulateGrad or None, 0), ...) per input."""
+        return tuple((edge if edge is not None
+                      else accumulator_of(parent) if needs else None, 0)
+                     for parent, edge, needs in zip(self.parents, self.edges,
+                                                    self.ctx.needs_input_grad))
+
     def __repr__(self) -> str:
         return f"<{self.op}Backward scope={self.scope!r} output_shape={self.output_shape}>"
+
+
+_tensor_class: list[type] = []
+
+
+def register_tensor_class(cls: type) -> None:
+    """tensor.py hands its class to the engine, so that the engine can return results as
+    Tensors without importing the module that imports it."""
+    _tensor_class[:] = [cls]
 
 
 class Function:
@@ -147,22 +162,63 @@ class Function:
     Inputs are positional, hyper-parameters keyword-only. Call an op through `Op.apply(...)`.
     A forward may also return (y, *extras): the extras (e.g. max-pool's argmax indices) come
     back as tensors without gradient, and `apply` then returns (y, *extras).
+
+    An op whose output may share its first input's memory (reshape, permute, x[...]) sets
+    `returns_view = True`; when it does share, the result is a view: same version counter.
     """
+
+    returns_view = False
 
     @classmethod
     def apply(cls, *inputs, **params):
-        from .tensor import Tensor  # tensor.py imports this module, so import at call time
-
+        tensor = _tensor_class[0]
         needs_input_grad = tuple(t.requires_grad for t in inputs)
         record = is_grad_enabled() and any(needs_input_grad)
         ctx = Context(needs_input_grad)
+        arrays = tuple(t.array for t in inputs)
         with np.errstate(all="ignore"):  # inf and nan are results, as in PyTorch, not warnings
-            y = cls.forward(ctx, *(t.data for t in inputs), **params)
+            y = cls.forward(ctx, *arrays, **params)
         y, *extras = y if isinstance(y, tuple) else (y,)
-        out = Tensor(y, requires_grad=record)
+        out = tensor(y, requires_grad=record)
+        if cls.returns_view and np.may_share_memory(y, arrays[0]):
+            out._make_view_of(inputs[0])
         if record:
-            out.grad_fn = Node(cls.__name__, cls, tuple(inputs), params, current_scope(), ctx, y.shape)
-        return (out, *(Tensor(e) for e in extras)) if extras else out
+            out.grad_fn = Node(cls.__name__, cls, tuple(inputs), tuple(t.grad_fn for t in inputs),
+                               tuple((a.shape, a.dtype) for a in arrays), params,
+                               current_scope(), ctx, y.shape)
+            ctx.saved_versions = record_saved_versions(ctx.saved_arrays, inputs, out, y)
+        return (out, *(tensor(e) for e in extras)) if extras else out
+
+
+def rebase_history(target, result) -> None:
+    """Make `target` (about to be overwritten in place with `result`'s values) carry `result`'s
+    history, as PyTorch does for an in-place op on a tensor in a graph.
+
+    Call before writing: saved arrays that share `target`'s memory are copied first (they hold
+    the values before the write, which backward needs), and checks on `result` move to `target`,
+    which from now on holds those values."""
+    node = result.grad_fn
+    if node is None:
+        return
+    ctx, saved = node.ctx, list(node.ctx.saved_arrays)
+    kept = []
+    for record in ctx.saved_versions:
+        if record.counter is target._version_counter:
+            saved[record.slot] = saved[record.slot].copy()   # private now: nothing can change it
+        else:
+            kept.append(record)
+    ctx.saved_arrays, ctx.saved_versions = tuple(saved), kept
+
+
+def retarget_saved_output(target, result) -> None:
+    """After the write: arrays `result`'s node saved from its own output are now `target`'s
+    values, so later changes to `target` must be caught."""
+    node = result.grad_fn
+    if node is None:
+        return
+    for record in node.ctx.saved_versions:
+        if record.counter is result._version_counter:
+            record.counter, record.version = target._version_counter, target._version_counter.value
 
 
 # ----------------------------------------------------------------------------------------------
@@ -201,9 +257,9 @@ def topological_order(root: Node) -> list[Node]:
             continue
         visited.add(id(node))
         stack.append((node, True))
-        for parent in node.parents:
-            if parent.grad_fn is not None and id(parent.grad_fn) not in visited:
-                stack.append((parent.grad_fn, False))
+        for edge in node.edges:
+            if edge is not None and id(edge) not in visited:
+                stack.append((edge, False))
     return order
 
 
@@ -211,12 +267,12 @@ def seed_gradient(root, gradient, caller: str) -> np.ndarray:
     """dL/droot as an array of root's shape and dtype: ones for a scalar root when `gradient` is
     None (a non-scalar root needs an explicit gradient, as in PyTorch)."""
     if gradient is None:
-        if root.data.size != 1:
+        if root.array.size != 1:
             raise RuntimeError(f"{caller}: grad can be implicitly created only for scalar "
                                f"outputs; this tensor has shape {root.shape}, so pass "
                                f"gradient= of that shape")
-        return np.ones(root.shape, dtype=root.dtype)
-    gradient = np.asarray(getattr(gradient, "data", gradient), dtype=root.dtype)
+        return np.ones(root.shape, dtype=root.array.dtype)
+    gradient = np.asarray(getattr(gradient, "array", gradient), dtype=root.array.dtype)
     if gradient.shape != root.shape:
         raise ValueError(f"{caller}: gradient has shape {gradient.shape} but the tensor has "
                          f"shape {root.shape}")
@@ -232,10 +288,8 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False,
     `on_node(node, dy, input_grads)` is called for each node, in backward order (used by
     `viz.explain_backward`).
     """
-    from .tensor import Tensor
-
     if root.grad_fn is None:
-        _accumulate_leaf(root, gradient, Tensor)
+        _accumulate_leaf(root, gradient)
         return
     pending: dict[int, np.ndarray] = {id(root.grad_fn): gradient}
     for node in reversed(topological_order(root.grad_fn)):
@@ -247,6 +301,8 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False,
                 f"Trying to backward through the graph a second time: the arrays saved by "
                 f"{node.op} were freed after the first backward. Pass retain_graph=True to the "
                 f"first backward() if you need to call it again.")
+        for record in node.ctx.saved_versions:
+            record.verify(node.op)
         with np.errstate(all="ignore"):  # as in forward: inf/nan propagate silently
             grads = node.function.backward(node.ctx, dy)
         if not isinstance(grads, tuple):
@@ -254,36 +310,37 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False,
         if len(grads) != len(node.parents):
             raise RuntimeError(f"{node.op}.backward returned {len(grads)} gradients for "
                                f"{len(node.parents)} inputs")
-        grads = tuple(_checked(node, i, parent, g) for i, (parent, g) in
-                      enumerate(zip(node.parents, grads)))
+        grads = tuple(_checked(node, i, g) for i, g in enumerate(grads))
         if on_node is not None:
             on_node(node, dy, grads)
         if not retain_graph:
             node.ctx.free()
-        for parent, g in zip(node.parents, grads):
+        for parent, edge, g in zip(node.parents, node.edges, grads):
             if g is None:
                 continue
-            if parent.grad_fn is None:
-                _accumulate_leaf(parent, g, Tensor)
+            if edge is None:
+                _accumulate_leaf(parent, g)
             else:
-                key = id(parent.grad_fn)
+                key = id(edge)
                 pending[key] = g if key not in pending else pending[key] + g  # never in place
 
 
-def _checked(node: Node, index: int, parent, g):
+def _checked(node: Node, index: int, g):
     """Bring an op's returned gradient to its input's shape and dtype, or say which op erred."""
-    if g is None or not parent.requires_grad:
+    if g is None or not node.ctx.needs_input_grad[index]:
         return None
-    g = unbroadcast(np.asarray(g), parent.shape)
-    if g.shape != parent.shape:
+    shape, dtype = node.input_meta[index]
+    g = unbroadcast(np.asarray(g), shape)
+    if g.shape != shape:
         raise RuntimeError(f"{node.op}.backward returned a gradient of shape {g.shape} for input "
-                           f"{index}, whose shape is {parent.shape}")
-    return g.astype(parent.dtype, copy=False)
+                           f"{index}, whose shape is {shape}")
+    return g.astype(dtype, copy=False)
 
 
-def _accumulate_leaf(leaf, g: np.ndarray, tensor_cls) -> None:
+def _accumulate_leaf(leaf, g: np.ndarray) -> None:
     if not leaf.requires_grad:
         return
-    g = np.asarray(g, dtype=leaf.dtype)
+    g = np.asarray(g, dtype=leaf.array.dtype)
     # A new array each time: the caller may still hold the previous .grad or the upstream dy.
-    leaf.grad = tensor_cls(g.copy() if leaf.grad is None else leaf.grad.data + g)
+    previous = leaf.grad
+    leaf.grad = _tensor_class[0](g.copy() if previous is None else previous.array + g)

@@ -174,3 +174,14 @@ def result_dtype(*operands):
             rank, dtype = (0 if x.ndim else 1), x.dtype
         classes[rank] = _promote(classes[rank], dtype)
     return np.dtype(_combine(classes[0], _combine(classes[1], classes[2])))
+
+
+SCALAR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                      "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                      "bool": "Bool"}
+
+
+def scalar_type_name(value) -> str:
+    """PyTorch's short name of a dtype in error messages: 'Float', 'Long', 'Bool', ..."""
+    numpy_dtype = np.dtype(getattr(value, "dtype", value))
+    return SCALAR_TYPE_NAMES.get(numpy_dtype.name, numpy_dtype.name)

@@ -20,29 +20,19 @@ def where(condition, input=None, other=None) -> Tensor:
     condition = _as_tensor(condition)
     if input is None and other is None:
         return tuple(Tensor(axis.astype(np.int64)) for axis in np.nonzero(condition.array))
-    if condition.dtype != np.bool_:
-        raise TypeError(f"where: condition must be a boolean tensor, got dtype {condition.dtype}")
-    reference = input if isinstance(input, Tensor) else other
-    if isinstance(reference, Tensor):
-        input, other = reference._operand(input), reference._operand(other)
-    else:
-        input, other = _as_tensor(input), _as_tensor(other)
-    try:
-        np.broadcast_shapes(condition.shape, input.shape, other.shape)
-    except ValueError:
-        raise ValueError(f"where: condition {condition.shape}, input {input.shape} and other "
-                         f"{other.shape} do not broadcast together") from None
-    return ops.Where.apply(input, other, condition=condition.data)
+    if isinstance(input, Tensor):
+        return input.where(condition, other)
+    if isinstance(other, Tensor):        # a number on the input side takes other's dtype
+        return other._operand(input).where(condition, other)
+    return _as_tensor(input).where(condition, other)
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
-    """Element-wise larger value. On ties each side gets half of the gradient, as in PyTorch:
-    the mean of two selections that break ties in opposite directions."""
-    return (where(input > other, input, other) + where(input >= other, input, other)) * 0.5
+    return input.maximum(other)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
-    return (where(input < other, input, other) + where(input <= other, input, other)) * 0.5
+    return input.minimum(other)
 
 
 def clamp(input: Tensor, min=None, max=None) -> Tensor:

@@ -38,20 +38,20 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
 
     def loss() -> float:
         with no_grad():
-            return float(np.sum(fn(*inputs).data * cotangent))
+            return float(np.sum(fn(*inputs).array * cotangent))
 
     for i in checked:
         inputs[i].grad = None
     out.backward(Tensor(cotangent))
     for i in checked:
         x = inputs[i]
-        analytic = np.zeros_like(x.data) if x.grad is None else x.grad.data
-        original = x.data.copy()
-        entries = np.arange(x.data.size)
+        analytic = np.zeros_like(x.array) if x.grad is None else x.grad.array
+        original = x.array.copy()
+        entries = np.arange(x.array.size)
         if entries.size > max_entries:
             entries = rng.choice(entries, size=max_entries, replace=False)
         numeric = np.empty(entries.size)
-        flat = x.data.reshape(-1)  # a view: writing it perturbs the input in place
+        flat = x.array.reshape(-1)  # a view: writing it perturbs the input in place
         for k, e in enumerate(entries):
             flat[e] = original.flat[e] + eps
             up = loss()
@@ -63,14 +63,14 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
                  [np.unravel_index(e, x.shape) for e in entries], atol, rtol)
 
         direction = rng.standard_normal(x.shape)
-        x.data[...] = original + eps * direction
+        x.array[...] = original + eps * direction
         up = loss()
-        x.data[...] = original - eps * direction
+        x.array[...] = original - eps * direction
         down = loss()
-        x.data[...] = original
+        x.array[...] = original
         _compare(f"input {i} (shape {x.shape}) along a random direction",
                  np.array([np.sum(analytic * direction)]), np.array([(up - down) / (2 * eps)]),
-                 ["<grad, v>"], atol * np.sqrt(x.data.size), rtol)
+                 ["<grad, v>"], atol * np.sqrt(x.array.size), rtol)
     return True
 
 

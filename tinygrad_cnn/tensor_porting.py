@@ -1,25 +1,18 @@
 """Tensor methods that PyTorch scripts use and that are compositions of the core ones in
-tensor.py: device plumbing, in-place fills, new_* constructors, var/std, repeat/split/chunk and
+tensor.py: device plumbing, new_* constructors, var/std, repeat/split/chunk and
 clone. Kept apart so that tensor.py reads as the core a student needs; Tensor inherits these."""
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import autograd, ops
+from . import ops
 from .device import device as Device
+from .dtypes import SCALAR_TYPE_NAMES, scalar_type_name
 from .unsupported import not_supported
 
-if TYPE_CHECKING:
-    from .tensor import Tensor
-
 SortResult = namedtuple("SortResult", ["values", "indices"])  # torch.return_types.sort/topk
-_LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
-
 
 class PortingMethods:
     """Mixed into Tensor; every method here only calls Tensor methods or ops."""
@@ -34,31 +27,17 @@ class PortingMethods:
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
-    def fill_(self, value) -> Tensor:
-        """Overwrite every element (allowed on leaves, or anywhere under no_grad)."""
-        self._check_in_place("fill_")
-        self.data[...] = value
-        return self
-
-    def zero_(self) -> Tensor:
-        return self.fill_(0)
-
-    def _check_in_place(self, name: str) -> None:
-        if self.requires_grad and autograd.is_grad_enabled():
-            raise RuntimeError(f"{name}: cannot change a tensor that requires grad in place while "
-                               f"gradients are recorded (shape {self.shape}); wrap it in no_grad()")
-
     def new_tensor(self, data) -> Tensor:
-        return _plain(np.array(data, dtype=self.dtype))
+        return self._constant(np.array(data, dtype=self.dtype))
 
     def new_zeros(self, *size) -> Tensor:
-        return _plain(np.zeros(_size(size), dtype=self.dtype))
+        return self._constant(np.zeros(_size(size), dtype=self.dtype))
 
     def new_ones(self, *size) -> Tensor:
-        return _plain(np.ones(_size(size), dtype=self.dtype))
+        return self._constant(np.ones(_size(size), dtype=self.dtype))
 
     def new_full(self, size, fill_value) -> Tensor:
-        return _plain(np.full(_size((size,)), fill_value, dtype=self.dtype))
+        return self._constant(np.full(_size((size,)), fill_value, dtype=self.dtype))
 
     def var(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None):
         """Variance: sum((x - mean)^2) / (n - correction), correction = 1 (Bessel) by default
@@ -66,7 +45,7 @@ class PortingMethods:
         if correction is None:
             correction = 1 if unbiased else 0
         axes = self._axes(dim)
-        count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
+        count = self.array.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         # The mean is held constant: d/dmean of sum((x - mean)^2) is -2 sum(x - mean) = 0, so
         # the gradient is 2 (x - mean) / (n - correction) exactly as PyTorch computes it, and
         # stays +-inf (not nan) when n - correction = 0.
@@ -78,17 +57,16 @@ class PortingMethods:
     def std(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None):
         """sqrt(var). Where the variance is 0 (all values equal) the gradient is 0, as in
         PyTorch, rather than 0 * d sqrt/dv = 0 * inf = nan."""
-        from .functions import where
         variance = self.var(dim, unbiased, keepdim, correction=correction)
-        nonzero = _plain(variance.data != 0)
-        safe = where(nonzero, variance, 1.0)                 # sqrt's gradient is finite here
-        return where(nonzero, safe.sqrt(), 0.0)
+        nonzero = self._constant(variance.array != 0)
+        safe = variance.where(nonzero, 1.0)                  # sqrt's gradient is finite here
+        return safe.sqrt().where(nonzero, 0.0)
 
     def argmin(self, dim=None, keepdim: bool = False):
         """Index of the smallest value (the first one on ties), int64, as torch.argmin."""
         if dim is None:
-            return _plain(np.asarray(self.data.argmin(), dtype=np.int64))
-        return _plain(self.data.argmin(axis=self._axis(dim), keepdims=keepdim).astype(np.int64))
+            return self._constant(np.asarray(self.array.argmin(), dtype=np.int64))
+        return self._constant(self.array.argmin(axis=self._axis(dim), keepdims=keepdim).astype(np.int64))
 
     def repeat(self, *sizes):
         """Tile the tensor `sizes[i]` times along each axis (torch.Tensor.repeat, numpy.tile)."""
@@ -133,8 +111,8 @@ class PortingMethods:
     def clone(self):
         """A copy with its own memory; gradients flow back to this tensor."""
         if not self.requires_grad:
-            return _plain(self.data.copy())
-        return ops.Add.apply(self, _plain(np.zeros((), dtype=self.dtype)))  # add 0: a copy on the graph
+            return self._constant(self.array.copy())
+        return ops.Add.apply(self, self._constant(np.zeros((), dtype=self.dtype)))  # add 0: a copy on the graph
 
     # ------------------------------------------------------------ what tutorials call (issue 12)
     def __index__(self) -> int:
@@ -148,10 +126,6 @@ class PortingMethods:
         if self.ndim == 0:
             return self.array.item().__format__(spec)
         return object.__format__(self, spec)
-
-    def __array__(self, dtype=None, copy=None):
-        """np.asarray(t): the values, as PyTorch tensors give them to numpy."""
-        return self.array if dtype is None else self.array.astype(dtype)
 
     def eq(self, other):
         return self == other
@@ -208,11 +182,11 @@ class PortingMethods:
         """With no argument the legacy type name ('torch.FloatTensor'); otherwise this tensor
         cast to `dtype` (a dtype, or a legacy name such as 'torch.LongTensor')."""
         if dtype is None:
-            return "torch." + _LEGACY_NAMES.get(self.array.dtype.name, "Tensor")
+            return f"torch.{scalar_type_name(self.array)}Tensor"
         if getattr(dtype, "is_legacy_tensor_type", False):     # torch.FloatTensor and kin
             dtype = dtype.dtype
         if isinstance(dtype, str) and dtype.startswith("torch.") and dtype.endswith("Tensor"):
-            names = {f"torch.{legacy}": numpy_name for numpy_name, legacy in _LEGACY_NAMES.items()}
+            names = {f"torch.{short}Tensor": numpy_name for numpy_name, short in SCALAR_TYPE_NAMES.items()}
             if dtype not in names:
                 raise ValueError(f"type(): invalid type {dtype!r}")
             dtype = names[dtype]
@@ -252,22 +226,21 @@ class PortingMethods:
 
     def masked_fill(self, mask, value) -> Tensor:
         """`value` where the boolean `mask` holds, this tensor elsewhere (broadcast)."""
-        from .functions import where
-        return where(mask, value, self)
+        mask = mask if isinstance(mask, PortingMethods) else self._constant(np.asarray(mask))
+        return self._operand(value).where(mask, self)
 
     def all(self, dim=None, keepdim: bool = False) -> Tensor:
-        return _plain(np.all(self.array, axis=self._axes(dim), keepdims=keepdim))
+        return self._constant(np.all(self.array, axis=self._axes(dim), keepdims=keepdim))
 
     def any(self, dim=None, keepdim: bool = False) -> Tensor:
-        return _plain(np.any(self.array, axis=self._axes(dim), keepdims=keepdim))
+        return self._constant(np.any(self.array, axis=self._axes(dim), keepdims=keepdim))
 
     def norm(self, p=2, dim=None, keepdim: bool = False) -> Tensor:
         """The p-norm (p=2 default: Euclidean/Frobenius) over `dim` or all elements."""
-        from .functions import where
         if p == 2 or p == "fro":              # a zero vector's norm has gradient 0, as PyTorch's
             squares = (self * self).sum(dim, keepdim)
-            nonzero = _plain(squares.array > 0)
-            return where(nonzero, where(nonzero, squares, 1.0).sqrt(), 0.0)
+            nonzero = self._constant(squares.array > 0)
+            return squares.where(nonzero, 1.0).sqrt().where(nonzero, 0.0)
         return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
     def gather(self, dim: int, index) -> Tensor:
@@ -288,14 +261,14 @@ class PortingMethods:
         keys = -self.array if largest else self.array
         order = np.argsort(keys, axis=axis, kind="stable")
         indices = np.take(order, np.arange(k), axis=axis).astype(np.int64)
-        return SortResult(self[_along(indices, axis)], _plain(indices))
+        return SortResult(self[_along(indices, axis)], self._constant(indices))
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """Values sorted along `dim` and the indices they came from (ties keep their order)."""
         axis = self._axis(dim)
         keys = -self.array if descending else self.array
         indices = np.argsort(keys, axis=axis, kind="stable").astype(np.int64)
-        return SortResult(self[_along(indices, axis)], _plain(indices))
+        return SortResult(self[_along(indices, axis)], self._constant(indices))
 
     def argsort(self, dim: int = -1, descending: bool = False) -> Tensor:
         return self.sort(dim, descending).indices
@@ -320,7 +293,7 @@ class PortingMethods:
                              f"but found {rounding_mode!r}")
         rounded = np.floor(quotient) if rounding_mode == "floor" else np.trunc(quotient)
         dtype = np.result_type(self.array, getattr(other, "array", other))
-        return _plain(rounded.astype(dtype if dtype.kind in "iu" else quotient.dtype))
+        return self._constant(rounded.astype(dtype if dtype.kind in "iu" else quotient.dtype))
 
     def neg(self):
         return -self
@@ -330,16 +303,16 @@ class PortingMethods:
 
     def round(self):
         """Nearest integer (halves to even, as PyTorch); a step function, so no gradient flows."""
-        return _plain(np.round(self.array))
+        return self._constant(np.round(self.array))
 
     def floor(self):
-        return _plain(np.floor(self.array))
+        return self._constant(np.floor(self.array))
 
     def ceil(self):
-        return _plain(np.ceil(self.array))
+        return self._constant(np.ceil(self.array))
 
     def sign(self):
-        return _plain(np.sign(self.array))
+        return self._constant(np.sign(self.array))
 
     def index_select(self, dim: int, index) -> Tensor:
         """The slices at `index` (1-D integer) along `dim`; gradients go back to them."""
@@ -369,12 +342,6 @@ class PortingMethods:
 def _size(size) -> tuple[int, ...]:
     """A shape given as ints or as one tuple/list."""
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
-
-
-def _plain(array: np.ndarray) -> Tensor:
-    """A Tensor (never a Parameter, even when called on one) that requires no grad."""
-    from .tensor import Tensor  # tensor.py imports this module, so the import waits until here
-    return Tensor(array)
 
 
 def _along(index: np.ndarray, axis: int) -> tuple:

@@ -45,7 +45,7 @@ def main():
     data = load("digits", seed=0, limit=LIMIT)
     print(f"{len(data.train)} training and {len(data.test)} test digits of shape {data.image_shape}")
     model = LeNet5(activation="relu", pooling="max")
-    untrained = model.conv1.weight.numpy().copy()  # drawn after training, on the same scale
+    untrained = model.conv1.weight.detach().numpy().copy()  # drawn after training, on the same scale
 
     # 1. Train, keeping the per-epoch numbers in lesson03_run/metrics.csv.
     history = fit(model, optim.SGD(model.parameters(), lr=0.01, momentum=0.9), data.train,
@@ -55,7 +55,7 @@ def main():
     print(f"test accuracy after {EPOCHS} epochs: {history.last['test_acc']:.1%}")
 
     # 2. What it learned and what it computes.
-    scale = float(max(abs(untrained).max(), abs(model.conv1.weight.numpy()).max()))
+    scale = float(max(abs(untrained).max(), abs(model.conv1.weight.detach().numpy()).max()))
     plot_filters(untrained, save="filters_untrained.png", vmax=scale)  # one colour scale for both,
     plot_filters(model, save="filters.png", vmax=scale)                # so the change is visible
     image, label = data.test[0]

@@ -126,7 +126,7 @@ def main():
     tg.manual_seed(0)
     train_data, test_data = make_data()
     net = build_model()
-    n_params = sum(p.data.size for p in net.parameters())
+    n_params = sum(p.array.size for p in net.parameters())
     print(f"U-Net: {LEVELS} levels, base width {BASE_WIDTH}, {n_params:,} parameters; "
           f"{N_TRAIN} training and {N_TEST} held-out {SIZE}×{SIZE} images")
     start = time.perf_counter()

@@ -49,7 +49,7 @@ def test_a_loaders_saved_position_resumes_to_the_same_batches(n, batch_size, dro
         return DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=drop_last, seed=7)
 
     def ids(batches):
-        return [b[0].numpy().tolist() for b in batches]
+        return [b[0].detach().numpy().tolist() for b in batches]
 
     whole = make()
     first, second = ids(whole), ids(whole)            # two epochs, never stopped
@@ -77,4 +77,4 @@ def test_a_damaged_loader_state_is_refused_before_anything_changes(bad, message)
     loader = DataLoader(TensorDataset(np.arange(4)), batch_size=2)
     with pytest.raises(ValueError, match=message):
         loader.load_state_dict(bad)
-    assert [b[0].numpy().tolist() for b in loader] == [[0, 1], [2, 3]]
+    assert [b[0].detach().numpy().tolist() for b in loader] == [[0, 1], [2, 3]]

@@ -29,7 +29,7 @@ def make(n=10):
 
 def first_ids(loader):
     """The sample ids of each batch (pixel 0 of sample i is 4 * i)."""
-    return [(xb.data[:, 0, 0, 0] // 4).astype(int).tolist() for xb, _ in loader]
+    return [(xb.array[:, 0, 0, 0] // 4).astype(int).tolist() for xb, _ in loader]
 
 
 @pytest.mark.parametrize("n, bs, drop_last, expected", [
@@ -43,9 +43,9 @@ def test_len_matches_batches_like_torch(n, bs, drop_last, expected):
 def test_in_order_batches_and_last_batch():
     x, y = make(10)
     batches = list(DataLoader(TensorDataset(x, y), batch_size=4))
-    assert [len(b[0].data) for b in batches] == [4, 4, 2]
-    np.testing.assert_array_equal(np.concatenate([b[0].data for b in batches]), x)
-    np.testing.assert_array_equal(np.concatenate([b[1].data for b in batches]), y)
+    assert [len(b[0].array) for b in batches] == [4, 4, 2]
+    np.testing.assert_array_equal(np.concatenate([b[0].array for b in batches]), x)
+    np.testing.assert_array_equal(np.concatenate([b[1].array for b in batches]), y)
 
 
 def test_shuffle_is_a_permutation_fresh_each_epoch_and_seeded():
@@ -77,8 +77,8 @@ def test_fast_and_general_paths_agree_in_values_and_dtypes():
     for (xf, yf), (xs, ys) in zip(fast, slow, strict=True):
         assert isinstance(xf, Tensor) and isinstance(yf, Tensor)
         assert xf.dtype == xs.dtype == np.float32 and yf.dtype == ys.dtype == np.int64
-        np.testing.assert_array_equal(xf.data, xs.data)
-        np.testing.assert_array_equal(yf.data, ys.data)
+        np.testing.assert_array_equal(xf.array, xs.array)
+        np.testing.assert_array_equal(yf.array, ys.array)
 
 
 def test_fast_path_is_used_for_tensor_datasets():
@@ -100,7 +100,7 @@ def test_default_collate_dtypes_and_structure():
     assert i.dtype == np.int64 and n.dtype == np.int64              # integer labels -> int64
     assert f.dtype == np.float32 and b.dtype == np.bool_
     d = default_collate([{"img": np.zeros(3, np.float32), "label": 2}] * 4)
-    assert d["img"].shape == (4, 3) and d["label"].data.tolist() == [2] * 4
+    assert d["img"].shape == (4, 3) and d["label"].array.tolist() == [2] * 4
     t = default_collate([Tensor(np.ones(2, np.float32))] * 5)
     assert t.shape == (5, 2) and t.dtype == np.float32
     uint8_images = default_collate([np.zeros((1, 4, 4), np.uint8)] * 2)
@@ -161,7 +161,7 @@ def test_subset_and_random_split():
         random_split(ds, [5, 4])
     sub = Subset(ds, [9, 0, 4])
     batches = list(DataLoader(sub, batch_size=3))                   # fast path through Subset
-    np.testing.assert_array_equal(batches[0][0].data, x[[9, 0, 4]])
+    np.testing.assert_array_equal(batches[0][0].array, x[[9, 0, 4]])
     np.testing.assert_array_equal(sub[0][0], x[9])
 
 
@@ -200,7 +200,7 @@ def test_positional_arguments_follow_torch():
     # (dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory,
     #  drop_last): the ninth is drop_last, as in torch.utils.data.DataLoader
     loader = DataLoader(list(range(5)), 2, False, None, None, 0, None, False, True)
-    assert [b.numpy().tolist() for b in loader] == [[0, 1], [2, 3]]
+    assert [b.detach().numpy().tolist() for b in loader] == [[0, 1], [2, 3]]
 
 
 def test_loader_equals_torch():
@@ -216,7 +216,7 @@ def test_loader_equals_torch():
         assert len(ours) == len(theirs)
         for a, b in zip(ours, theirs):
             for fa, fb in zip(a, b):
-                np.testing.assert_array_equal(fa.numpy(), fb.numpy())
+                np.testing.assert_array_equal(fa.detach().numpy(), fb.detach().numpy())
 
 
 def test_concat_dataset_and_dataset_addition():
@@ -231,7 +231,7 @@ def test_concat_dataset_and_dataset_addition():
         both[5]
     with pytest.raises(ValueError, match="empty iterable"):
         ConcatDataset([])
-    assert [yb.numpy().tolist() for (yb,) in DataLoader(both, batch_size=4)] == [[0, 1, 2, 10], [11]]
+    assert [yb.detach().numpy().tolist() for (yb,) in DataLoader(both, batch_size=4)] == [[0, 1, 2, 10], [11]]
 
 
 def test_subset_takes_a_list_of_positions():

@@ -53,9 +53,9 @@ def test_samplers_drive_the_data_loader():
     x = np.arange(6, dtype=np.float32)[:, None]
     ds = TensorDataset(x, np.arange(6))
     loader = DataLoader(ds, batch_sampler=BatchSampler(SequentialSampler(ds), 4, False))
-    assert [yb.numpy().tolist() for _, yb in loader] == [[0, 1, 2, 3], [4, 5]]
+    assert [yb.detach().numpy().tolist() for _, yb in loader] == [[0, 1, 2, 3], [4, 5]]
     shuffled = DataLoader(ds, batch_size=4, sampler=SubsetRandomSampler([0, 2, 4], generator=0))
-    assert sorted(sum((yb.numpy().tolist() for _, yb in shuffled), [])) == [0, 2, 4]
+    assert sorted(sum((yb.detach().numpy().tolist() for _, yb in shuffled), [])) == [0, 2, 4]
 
 
 def test_deterministic_samplers_equal_torch():

@@ -88,7 +88,7 @@ def test_compose_inside_tensor_dataset_runs_on_batches():
     ds = TensorDataset(x, np.zeros(10, np.int64), transform=t)
     xb, yb = next(iter(DataLoader(ds, batch_size=10)))
     assert xb.shape == (10, 1, 4, 4) and xb.dtype == np.float32
-    assert set(np.unique(xb.data)) <= {0.0, 1.0}                    # 1 inside, 0 from padding
+    assert set(np.unique(xb.array)) <= {0.0, 1.0}                    # 1 inside, 0 from padding
     assert ds[0][0].shape == (1, 4, 4)                              # per-item path too
     assert "Normalize" in repr(t)
 

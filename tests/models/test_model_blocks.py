@@ -26,7 +26,7 @@ def test_basic_block_with_a_dead_branch_passes_its_input_through_the_shortcut():
     zero_convs(residual)
     zero_convs(plain)
     with tg.no_grad():
-        np.testing.assert_array_equal(residual(x).numpy(), np.maximum(x.numpy(), 0))
+        np.testing.assert_array_equal(residual(x).numpy(), np.maximum(x.detach().numpy(), 0))
         np.testing.assert_array_equal(plain(x).numpy(), np.zeros((2, 8, 6, 6), np.float32))
 
 
@@ -58,7 +58,7 @@ def test_plain_network_has_no_shortcuts():
     projections = sum(v.size for k, v in residual.state_dict().items()
                       if "downsample" in k and not k.endswith(("running_mean", "running_var",
                                                                "num_batches_tracked")))
-    count = lambda net: sum(p.data.size for p in net.parameters())  # noqa: E731
+    count = lambda net: sum(p.array.size for p in net.parameters())  # noqa: E731
     assert count(residual) - count(plain) == projections
 
 
@@ -70,8 +70,8 @@ def test_cifar_stem_keeps_32x32_resolution_into_layer1():
 
 def test_zero_init_residual_zeroes_the_last_batchnorm_of_each_block():
     net = models.create("resnet50", width=8, zero_init_residual=True)
-    assert all(not b.bn3.weight.data.any() for layer in (net.layer1, net.layer4) for b in layer)
-    assert net.bn1.weight.data.all()
+    assert all(not b.bn3.weight.array.any() for layer in (net.layer1, net.layer4) for b in layer)
+    assert net.bn1.weight.array.all()
 
 
 def test_dense_layer_block_and_transition_shapes():
@@ -81,7 +81,7 @@ def test_dense_layer_block_and_transition_shapes():
     x = tg.randn(2, 12, 6, 6)
     y = block(x)
     assert y.shape == (2, 12 + 3 * 4, 6, 6)
-    np.testing.assert_array_equal(y.numpy()[:, :12], x.numpy())  # the input is kept as is
+    np.testing.assert_array_equal(y.detach().numpy()[:, :12], x.detach().numpy())  # the input is kept as is
     assert block.denselayer3.conv1.in_channels == 12 + 2 * 4      # each sees all before it
     assert Transition(24, 12)(y).shape == (2, 12, 3, 3)
 
@@ -91,7 +91,7 @@ def test_naive_inception_only_widens_while_reductions_set_the_width():
     assert InceptionNaive(32, 8, 16, 4)(x).shape == (1, 8 + 16 + 4 + 32, 8, 8)
     module = Inception(32, 8, 4, 16, 2, 4, 6)
     assert module(x).shape == (1, 8 + 16 + 4 + 6, 8, 8)
-    count = lambda m: sum(p.data.size for p in m.parameters())  # noqa: E731
+    count = lambda m: sum(p.array.size for p in m.parameters())  # noqa: E731
     assert count(module) < count(InceptionNaive(32, 8, 16, 4))
 
 
@@ -108,11 +108,11 @@ def test_init_weights_false_keeps_each_layers_default_initialisation():
     # without it, the layers keep PyTorch's default: uniform in ±1/sqrt(fan_in), biases included.
     tg.manual_seed(0)
     vgg = models.create("vgg11", width=0.125, hidden=8, init_weights=False)
-    assert np.any(vgg.features[0].bias.data != 0)
-    assert not np.any(models.create("vgg11", width=0.125, hidden=8).features[0].bias.data)
+    assert np.any(vgg.features[0].bias.array != 0)
+    assert not np.any(models.create("vgg11", width=0.125, hidden=8).features[0].bias.array)
     googlenet = models.create("googlenet", num_classes=5, init_weights=False)
     bound = 1 / np.sqrt(3 * 7 * 7)
-    weight = googlenet.conv1.conv.weight.data
+    weight = googlenet.conv1.conv.weight.array
     assert np.abs(weight).max() <= bound and weight.std() > 0.5 * bound / np.sqrt(3)
 
 
@@ -138,7 +138,7 @@ def test_unet_skip_connections_carry_fine_detail():
     net = UNet(1, 2, levels=3, base_width=8).eval()
     x = tg.randn(1, 1, 16, 16, requires_grad=True)
     net(x)[0, 1, 5, 9].backward()
-    assert x.grad.numpy()[0, 0, 5, 9] != 0
+    assert x.grad.detach().numpy()[0, 0, 5, 9] != 0
 
 
 def test_unet_rejects_bad_configuration_and_input():

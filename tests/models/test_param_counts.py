@@ -8,7 +8,7 @@ import models
 
 
 def count(net) -> int:
-    return sum(p.data.size for p in net.parameters())
+    return sum(p.array.size for p in net.parameters())
 
 
 # Numbers published with torchvision's weights (and the seed-003 tables for LeNet-5, CaffeNet

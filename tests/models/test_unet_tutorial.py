@@ -39,7 +39,7 @@ def test_small_unet_learns_foreground_from_background():
             opt.step()
     net.eval()
     with tg.no_grad():
-        predicted = net(tg.tensor(test_images)).numpy().argmax(1)
+        predicted = net(tg.tensor(test_images)).detach().numpy().argmax(1)
     ious = [np.logical_and(predicted == c, test_masks == c).sum()
             / np.logical_or(predicted == c, test_masks == c).sum() for c in (0, 1)]
     assert np.mean(ious) > 0.9, ious

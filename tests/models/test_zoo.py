@@ -51,7 +51,7 @@ def test_output_shape_at_nominal_size(case):
     with tg.no_grad():
         y = net(tg.randn(*in_shape))
     assert y.shape == out_shape
-    assert np.isfinite(y.numpy()).all()
+    assert np.isfinite(y.detach().numpy()).all()
 
 
 # Small versions that train in a fraction of a second: (name, kwargs, input shape).
@@ -129,20 +129,20 @@ def test_train_and_eval_modes(case):
     bns = [m for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
     with tg.no_grad():
         net.eval()
-        first, second = net(x).numpy(), net(x).numpy()
+        first, second = net(x).detach().numpy(), net(x).detach().numpy()
         np.testing.assert_array_equal(first, second)  # eval is deterministic
-        assert all(np.array_equal(b.running_mean.data, 0 * b.running_mean.data) for b in bns)
+        assert all(np.array_equal(b.running_mean.array, 0 * b.running_mean.array) for b in bns)
         net.train()
         trained = net(x)
     if isinstance(trained, tuple):  # auxiliary heads exist only in training mode
         assert len(trained) == 3 and all(t.shape == first.shape for t in trained)
         trained = trained[0]
     if has(net, nn.BatchNorm2d) or has(net, nn.Dropout):
-        assert not np.allclose(trained.numpy(), first)
+        assert not np.allclose(trained.detach().numpy(), first)
     else:
-        np.testing.assert_array_equal(trained.numpy(), first)
+        np.testing.assert_array_equal(trained.detach().numpy(), first)
     # Training-mode BatchNorm moves its running statistics; eval mode read them only.
-    assert all(not np.array_equal(b.running_mean.data, 0 * b.running_mean.data) for b in bns)
+    assert all(not np.array_equal(b.running_mean.array, 0 * b.running_mean.array) for b in bns)
 
 
 @pytest.mark.parametrize("case", SMALL, ids=map(ident, SMALL))
@@ -162,4 +162,4 @@ def test_save_load_round_trip_reproduces_outputs(case, tmp_path):
     net.eval()
     fresh.eval()
     with tg.no_grad():
-        np.testing.assert_array_equal(fresh(x).numpy(), net(x).numpy())
+        np.testing.assert_array_equal(fresh(x).numpy(), net(x).detach().numpy())

@@ -41,8 +41,8 @@ def test_default_init_is_uniform_in_one_over_sqrt_fan_in(make, fan_in):
     layer = make()
     bound = 1 / math.sqrt(fan_in)
     for p in (layer.weight, layer.bias):
-        assert np.abs(p.data).max() <= bound
-    w = layer.weight.data
+        assert np.abs(p.array).max() <= bound
+    w = layer.weight.array
     assert np.abs(w).max() > 0.95 * bound               # the whole range is used
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound  # std of U(-b, b) is b/sqrt(3)
     assert abs(w.mean()) < 0.05 * bound
@@ -50,9 +50,9 @@ def test_default_init_is_uniform_in_one_over_sqrt_fan_in(make, fan_in):
 
 def test_init_is_reproducible_with_manual_seed():
     tg.manual_seed(3)
-    a = nn.Conv2d(3, 4, 3).weight.data.copy()
+    a = nn.Conv2d(3, 4, 3).weight.array.copy()
     tg.manual_seed(3)
-    np.testing.assert_array_equal(a, nn.Conv2d(3, 4, 3).weight.data)
+    np.testing.assert_array_equal(a, nn.Conv2d(3, 4, 3).weight.array)
 
 
 def test_batchnorm_initial_state():
@@ -126,23 +126,23 @@ def test_batchnorm_updates_running_stats_in_train_and_uses_them_in_eval():
     bn = nn.BatchNorm2d(2)
     x = tg.tensor(np.arange(2 * 2 * 3 * 3, dtype=np.float32).reshape(2, 2, 3, 3))
     bn(x)
-    values = x.numpy().transpose(1, 0, 2, 3).reshape(2, -1)
-    np.testing.assert_allclose(bn.running_mean.data, 0.1 * values.mean(1), rtol=1e-6)
-    np.testing.assert_allclose(bn.running_var.data, 0.9 + 0.1 * values.var(1, ddof=1), rtol=1e-6)
-    assert bn.num_batches_tracked.data == 1
+    values = x.detach().numpy().transpose(1, 0, 2, 3).reshape(2, -1)
+    np.testing.assert_allclose(bn.running_mean.array, 0.1 * values.mean(1), rtol=1e-6)
+    np.testing.assert_allclose(bn.running_var.array, 0.9 + 0.1 * values.var(1, ddof=1), rtol=1e-6)
+    assert bn.num_batches_tracked.array == 1
     bn.eval()
-    y = bn(x).numpy()
-    expected = (x.numpy() - bn.running_mean.data[:, None, None]) / np.sqrt(
-        bn.running_var.data[:, None, None] + 1e-5)
+    y = bn(x).detach().numpy()
+    expected = (x.detach().numpy() - bn.running_mean.array[:, None, None]) / np.sqrt(
+        bn.running_var.array[:, None, None] + 1e-5)
     np.testing.assert_allclose(y, expected, rtol=1e-5)
-    assert bn.num_batches_tracked.data == 1  # eval leaves the statistics alone
+    assert bn.num_batches_tracked.array == 1  # eval leaves the statistics alone
 
 
 def test_batchnorm_momentum_none_is_a_cumulative_average():
     bn = nn.BatchNorm2d(1, momentum=None)
     for value in (1.0, 3.0, 8.0):
         bn(tg.full((2, 1, 2, 2), value))
-    np.testing.assert_allclose(bn.running_mean.data, [4.0])
+    np.testing.assert_allclose(bn.running_mean.array, [4.0])
 
 
 def test_batchnorm_rejects_wrong_rank():
@@ -154,7 +154,7 @@ def test_batchnorm_rejects_wrong_rank():
 def test_dropout_train_and_eval():
     tg.manual_seed(0)
     drop = nn.Dropout(0.25)
-    y = drop(tg.ones(10000)).numpy()
+    y = drop(tg.ones(10000)).detach().numpy()
     np.testing.assert_allclose(np.unique(y), [0.0, 1 / 0.75], rtol=1e-6)
     assert abs((y == 0).mean() - 0.25) < 0.02
     np.testing.assert_array_equal(drop.eval()(tg.ones(5)).numpy(), np.ones(5))
@@ -163,12 +163,12 @@ def test_dropout_train_and_eval():
 def test_activations_and_softmax_default_dim():
     x = tg.tensor([[-1.0, 0.0, 2.0]])
     np.testing.assert_allclose(nn.ReLU()(x).numpy(), [[0, 0, 2]])
-    np.testing.assert_allclose(nn.Sigmoid()(x).numpy(), 1 / (1 + np.exp(-x.numpy())), rtol=1e-6)
-    np.testing.assert_allclose(nn.Tanh()(x).numpy(), np.tanh(x.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(nn.Sigmoid()(x).numpy(), 1 / (1 + np.exp(-x.detach().numpy())), rtol=1e-6)
+    np.testing.assert_allclose(nn.Tanh()(x).numpy(), np.tanh(x.detach().numpy()), rtol=1e-6)
     np.testing.assert_allclose(nn.Softmax()(x).numpy().sum(1), [1.0], rtol=1e-6)  # 2-d: dim 1
     np.testing.assert_allclose(nn.Softmax()(tg.randn(3, 2, 2)).numpy().sum(0), np.ones((2, 2)),
                                rtol=1e-6)  # 3-d: dim 0, as PyTorch
-    np.testing.assert_allclose(np.exp(nn.LogSoftmax(dim=1)(x).numpy()).sum(), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(np.exp(nn.LogSoftmax(dim=1)(x).detach().numpy()).sum(), 1.0, rtol=1e-6)
 
 
 def test_identity_ignores_arguments():
@@ -205,10 +205,10 @@ def test_layers_equal_torch_with_the_same_weights():
     x = rng.standard_normal((4, 3, 8, 8)).astype(np.float32)
     for mode in ("train", "eval", "train"):
         getattr(ours, mode)(), getattr(theirs, mode)()
-        np.testing.assert_allclose(ours(tg.tensor(x)).numpy(),
+        np.testing.assert_allclose(ours(tg.tensor(x)).detach().numpy(),
                                    theirs(torch.tensor(x)).detach().numpy(), atol=1e-5)
     for key, value in theirs.state_dict().items():
-        np.testing.assert_allclose(ours.state_dict()[key], value.numpy(), rtol=1e-5, err_msg=key)
+        np.testing.assert_allclose(ours.state_dict()[key], value.detach().numpy(), rtol=1e-5, err_msg=key)
 
     logits = rng.standard_normal((6, 4)).astype(np.float32)
     target = np.array([0, 1, 3, -100, 2, 2])
@@ -217,13 +217,13 @@ def test_layers_equal_torch_with_the_same_weights():
         a = nn.CrossEntropyLoss(weight, **kwargs)(tg.tensor(logits), tg.tensor(target))
         b = torch.nn.CrossEntropyLoss(torch.tensor(weight), **kwargs)(torch.tensor(logits),
                                                                       torch.tensor(target))
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5)
     y = rng.random((6, 4)).astype(np.float32)
     pos = rng.random(4).astype(np.float32) + 0.5
     a = nn.BCEWithLogitsLoss(pos_weight=pos)(tg.tensor(logits), tg.tensor(y))
     b = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos))(torch.tensor(logits),
                                                                   torch.tensor(y))
-    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5)
 
 
 # -- containers -------------------------------------------------------------------------------------
@@ -322,16 +322,16 @@ def test_batchnorm_bad_batch_changes_no_state():
                   (nn.BatchNorm2d(3), tg.zeros(2, 4, 2, 2))):
         with pytest.raises(ValueError, match=r"more than 1 value per channel|expected 3 channels"):
             bn(x)
-        assert int(bn.num_batches_tracked.data) == 0
-        np.testing.assert_array_equal(bn.running_mean.data, np.zeros(3))
+        assert int(bn.num_batches_tracked.array) == 0
+        np.testing.assert_array_equal(bn.running_mean.array, np.zeros(3))
     assert nn.BatchNorm1d(3).eval()(tg.zeros(1, 3)).shape == (1, 3)  # one sample is fine in eval
 
 
 def test_upsample_nearest_exact_and_recompute_scale_factor():
     x = tg.tensor(np.arange(5, dtype=np.float32).reshape(1, 1, 5))
     # out = 8: 'nearest' takes floor(i / 1.6) = 0 0 1 1 2 3 3 4; nearest-exact floor((i + .5) / 1.6)
-    np.testing.assert_array_equal(nn.Upsample(scale_factor=1.6)(x).numpy()[0, 0], [0, 0, 1, 1, 2, 3, 3, 4])
-    np.testing.assert_array_equal(nn.Upsample(scale_factor=1.6, mode="nearest-exact")(x).numpy()[0, 0],
+    np.testing.assert_array_equal(nn.Upsample(scale_factor=1.6)(x).detach().numpy()[0, 0], [0, 0, 1, 1, 2, 3, 3, 4])
+    np.testing.assert_array_equal(nn.Upsample(scale_factor=1.6, mode="nearest-exact")(x).detach().numpy()[0, 0],
                                   [0, 0, 1, 2, 2, 3, 4, 4])
     # recomputed: floor(i * 5 / 8) = 0 0 1 1 2 3 3 4 (the same here); the flag is kept
     assert nn.Upsample(scale_factor=1.6, recompute_scale_factor=True).recompute_scale_factor
@@ -343,7 +343,7 @@ def test_loss_layers_take_pytorchs_positional_order_and_legacy_flags():
     with pytest.warns(UserWarning, match="size_average and reduce"):
         assert nn.MSELoss(size_average=False)(x, y).item() == 10.0   # legacy: sum
     with pytest.warns(UserWarning):
-        assert nn.L1Loss(reduce=False)(x, y).numpy().tolist() == [1.0, 3.0]  # legacy: none
+        assert nn.L1Loss(reduce=False)(x, y).detach().numpy().tolist() == [1.0, 3.0]  # legacy: none
     with pytest.warns(UserWarning):
         assert nn.MSELoss(size_average=True, reduce=True).reduction == "mean"
     ce = nn.CrossEntropyLoss(None, None, 1)                            # ignore_index is 3rd
@@ -359,11 +359,11 @@ def test_loss_layers_take_pytorchs_positional_order_and_legacy_flags():
 ])
 def test_conv_padding_modes_by_hand(mode, out, grad):
     conv = nn.Conv2d(1, 1, (1, 3), padding=(0, 1), bias=False, padding_mode=mode)
-    conv.weight.data[...] = 1
+    conv.weight.array[...] = 1
     x = tg.tensor([[[[1.0, 2.0, 3.0]]]], requires_grad=True)
     y = conv(x)
     y.sum().backward()
-    assert y.numpy().ravel().tolist() == out and x.grad.numpy().ravel().tolist() == grad
+    assert y.detach().numpy().ravel().tolist() == out and x.grad.detach().numpy().ravel().tolist() == grad
     assert repr(conv).endswith(f"bias=False, padding_mode={mode})")
 
 
@@ -384,15 +384,15 @@ def test_conv_padding_modes_equal_torch(mode, kwargs):
     kwargs = {"kernel_size": 3, **kwargs}
     theirs = torch.nn.Conv2d(2, 3, padding_mode=mode, **kwargs).double()
     ours = nn.Conv2d(2, 3, padding_mode=mode, **kwargs).double()
-    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((2, 2, 5, 6))
     xt, xo = torch.tensor(x, requires_grad=True), tg.Tensor(x, requires_grad=True)
     yt, yo = theirs(xt), ours(xo)
-    np.testing.assert_allclose(yo.numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(yo.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
     yt.sum().backward()
     yo.sum().backward()
-    np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(xo.grad.detach().numpy(), xt.grad.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.detach().numpy(), theirs.weight.grad.detach().numpy(), rtol=1e-10)
     assert repr(ours) == repr(theirs)
 
 

@@ -145,7 +145,7 @@ def test_zero_grad_sets_none_or_zeros():
     model(tg.randn(2, 1, 4, 4)).sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad(set_to_none=False)
-    assert all(not p.grad.data.any() for p in model.parameters())
+    assert all(not p.grad.array.any() for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
 
@@ -299,7 +299,7 @@ def test_forward_hooks_see_and_may_replace_inputs_and_outputs():
     zero_in = layer.register_forward_pre_hook(lambda m, args: args[0] * 0)  # a single value is wrapped
     y = layer(tg.ones(5, 2))
     assert seen == [(layer, (5, 2), (5, 2))]
-    np.testing.assert_allclose(y.numpy(), 2 * np.broadcast_to(layer.bias.data, (5, 2)))
+    np.testing.assert_allclose(y.detach().numpy(), 2 * np.broadcast_to(layer.bias.array, (5, 2)))
     for handle in (keep, double, zero_in):
         handle.remove()
     layer(tg.ones(1, 2))
@@ -318,7 +318,7 @@ def test_load_state_dict_assign_keeps_the_checkpoint_dtype():
     layer.load_state_dict({"weight": weight, "bias": np.zeros(1)}, assign=True)
     assert layer.weight.dtype == np.float64 and isinstance(layer.weight, Parameter)
     weight[0, 0] = 5.0                                   # a copy: the model is unaffected
-    assert layer.weight.data[0, 0] == 1.0
+    assert layer.weight.array[0, 0] == 1.0
     layer.load_state_dict({"weight": np.ones((1, 2), np.float32), "bias": np.zeros(1)})
     assert layer.weight.dtype == np.float64              # without assign: cast to the model's
 

@@ -32,9 +32,9 @@ def test_max_pool_indices_then_unpool_restores_the_maxima():
     x = tg.tensor(np.random.default_rng(0).permutation(50).reshape(1, 2, 5, 5).astype(np.float32))
     y, indices = pool(x)
     assert y.shape == indices.shape == (1, 2, 2, 2) and indices.dtype == np.int64
-    restored = unpool(y, indices, output_size=x.shape).numpy()
+    restored = unpool(y, indices, output_size=x.shape).detach().numpy()
     kept = restored != 0
-    np.testing.assert_array_equal(restored[kept], x.numpy()[kept])
+    np.testing.assert_array_equal(restored[kept], x.detach().numpy()[kept])
     assert kept.sum() == 8 and unpool(*pool(tg.randn(1, 2, 4, 4))).shape == (1, 2, 4, 4)
     assert repr(unpool) == "MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))"
 
@@ -43,9 +43,9 @@ def test_adaptive_max_pool_layer():
     x = tg.randn(2, 3, 7, 5)
     assert nn.AdaptiveMaxPool2d((3, None))(x).shape == (2, 3, 3, 5)
     y, indices = nn.AdaptiveMaxPool2d(1, return_indices=True)(x)
-    np.testing.assert_array_equal(y.numpy()[..., 0, 0], x.numpy().max(axis=(2, 3)))
-    np.testing.assert_array_equal(indices.numpy()[..., 0, 0],
-                                  x.numpy().reshape(2, 3, -1).argmax(-1))
+    np.testing.assert_array_equal(y.detach().numpy()[..., 0, 0], x.detach().numpy().max(axis=(2, 3)))
+    np.testing.assert_array_equal(indices.detach().numpy()[..., 0, 0],
+                                  x.detach().numpy().reshape(2, 3, -1).argmax(-1))
 
 
 def test_dropout2d_layer_train_and_eval():
@@ -62,7 +62,7 @@ def test_dropout2d_layer_train_and_eval():
 
 def test_padding_layers():
     x = tg.ones(1, 1, 2, 3)
-    y = nn.ConstantPad2d((1, 0, 2, 1), -2.5)(x).numpy()[0, 0]   # (left, right, top, bottom)
+    y = nn.ConstantPad2d((1, 0, 2, 1), -2.5)(x).detach().numpy()[0, 0]   # (left, right, top, bottom)
     assert y.shape == (5, 4)
     np.testing.assert_array_equal(y[2:4, 1:], np.ones((2, 3)))
     assert (y[:2] == -2.5).all() and (y[4] == -2.5).all() and (y[:, 0] == -2.5).all()
@@ -77,13 +77,13 @@ def test_padding_layers():
 def test_padding_layer_gradient_is_the_centre():
     x = tg.ones(1, 1, 2, 2, requires_grad=True)
     nn.ZeroPad2d((0, 1, 1, 0))(x).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), np.ones((1, 1, 2, 2)))
+    np.testing.assert_array_equal(x.grad.detach().numpy(), np.ones((1, 1, 2, 2)))
 
 
 def test_unflatten_is_the_inverse_of_flatten():
     x = tg.randn(2, 3, 4, 5)
     flat = nn.Flatten()(x)
-    np.testing.assert_array_equal(nn.Unflatten(1, (3, 4, 5))(flat).numpy(), x.numpy())
+    np.testing.assert_array_equal(nn.Unflatten(1, (3, 4, 5))(flat).detach().numpy(), x.detach().numpy())
     assert nn.Unflatten(-1, [2, -1])(tg.zeros(3, 8)).shape == (3, 2, 4)
     assert nn.Unflatten(0, (1, 3))(tg.zeros(3, 8)).shape == (1, 3, 8)
     assert repr(nn.Unflatten(1, (2, 2))) == "Unflatten(dim=1, unflattened_size=(2, 2))"
@@ -105,9 +105,9 @@ def test_new_layers_equal_torch():
                                   build(torch.nn)(torch.tensor(x)).numpy())
     ours, theirs = nn.MaxPool2d(3, 2, 1, return_indices=True), torch.nn.MaxPool2d(3, 2, 1, return_indices=True)
     (y, i), (y_t, i_t) = ours(tg.tensor(x)), theirs(torch.tensor(x))
-    np.testing.assert_array_equal(i.numpy(), i_t.numpy())
-    np.testing.assert_array_equal(nn.MaxUnpool2d(3, 2, 1)(y, i, x.shape).numpy(),
-                                  torch.nn.MaxUnpool2d(3, 2, 1)(y_t, i_t, x.shape).numpy())
+    np.testing.assert_array_equal(i.detach().numpy(), i_t.detach().numpy())
+    np.testing.assert_array_equal(nn.MaxUnpool2d(3, 2, 1)(y, i, x.shape).detach().numpy(),
+                                  torch.nn.MaxUnpool2d(3, 2, 1)(y_t, i_t, x.shape).detach().numpy())
     for ours, theirs in [(nn.ZeroPad2d(3), torch.nn.ZeroPad2d(3)),
                          (nn.ConstantPad2d((1, 2, 3, 4), 2.0), torch.nn.ConstantPad2d((1, 2, 3, 4), 2.0)),
                          (nn.Unflatten(1, (2, 3)), torch.nn.Unflatten(1, (2, 3))),

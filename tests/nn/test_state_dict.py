@@ -24,7 +24,7 @@ def test_state_dict_values_are_copies():
     sd = model.state_dict()
     assert isinstance(sd, OrderedDict)
     sd["fc.weight"][...] = 7
-    assert not (model.fc.weight.data == 7).any()
+    assert not (model.fc.weight.array == 7).any()
     assert model.state_dict(keep_vars=True)["fc.weight"] is model.fc.weight
 
 
@@ -41,7 +41,7 @@ def test_load_state_dict_round_trip_and_dtype_cast():
 def test_load_state_dict_accepts_tensors():
     a, b = Net(), Net()
     b.load_state_dict(a.state_dict(keep_vars=True))
-    np.testing.assert_array_equal(a.fc.bias.data, b.fc.bias.data)
+    np.testing.assert_array_equal(a.fc.bias.array, b.fc.bias.array)
 
 
 def test_load_state_dict_error_lists_everything_and_changes_nothing():
@@ -101,5 +101,5 @@ def test_state_dict_keys_and_shapes_equal_torch():
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
     assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
     ours.load_state_dict(theirs.state_dict())  # torch tensors convert through np.asarray
-    np.testing.assert_array_equal(ours.heads["cls"].weight.data,
+    np.testing.assert_array_equal(ours.heads["cls"].weight.array,
                                   theirs.heads["cls"].weight.detach().numpy())

@@ -60,11 +60,11 @@ def test_parameters_to_vector_and_back():
     model = nn.Linear(3, 2)
     vec = nn.utils.parameters_to_vector(model.parameters())
     assert vec.shape == (8,)
-    np.testing.assert_array_equal(vec.numpy(), np.concatenate([model.weight.data.ravel(),
-                                                               model.bias.data]))
+    np.testing.assert_array_equal(vec.detach().numpy(), np.concatenate([model.weight.array.ravel(),
+                                                               model.bias.array]))
     nn.utils.vector_to_parameters(tg.arange(8.0), model.parameters())
-    np.testing.assert_array_equal(model.weight.data, np.arange(6.0).reshape(2, 3))
-    np.testing.assert_array_equal(model.bias.data, [6.0, 7.0])
+    np.testing.assert_array_equal(model.weight.array, np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(model.bias.array, [6.0, 7.0])
     with pytest.raises(ValueError, match="8 entries"):
         nn.utils.vector_to_parameters(tg.zeros(7), model.parameters())
     with pytest.raises(TypeError, match="expected vec to be a Tensor"):
@@ -74,7 +74,7 @@ def test_parameters_to_vector_and_back():
 def test_parameters_to_vector_is_differentiable():
     w = nn.Parameter(np.ones((2, 2)))
     (nn.utils.parameters_to_vector([w]) * tg.tensor([1.0, 2.0, 3.0, 4.0], dtype=tg.float64)).sum().backward()
-    np.testing.assert_array_equal(w.grad.numpy(), [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(w.grad.detach().numpy(), [[1, 2], [3, 4]])
 
 
 @pytest.mark.parametrize("max_norm, norm_type", [(1.0, 2.0), (0.1, 1.0), (0.5, math.inf),
@@ -91,10 +91,10 @@ def test_clipping_equals_torch(max_norm, norm_type):
     b = torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type)
     np.testing.assert_allclose(a.item(), b.item(), rtol=1e-12)
     for p, t in zip(ours, theirs):
-        np.testing.assert_allclose(p.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(p.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-12)
     nn.utils.clip_grad_value_(ours, 0.05)
     torch.nn.utils.clip_grad_value_(theirs, 0.05)
     for p, t in zip(ours, theirs):
-        np.testing.assert_array_equal(p.grad.numpy(), t.grad.numpy())
+        np.testing.assert_array_equal(p.grad.detach().numpy(), t.grad.detach().numpy())
     vec = torch.nn.utils.parameters_to_vector(theirs).detach().numpy()
-    np.testing.assert_array_equal(nn.utils.parameters_to_vector(ours).numpy(), vec)
+    np.testing.assert_array_equal(nn.utils.parameters_to_vector(ours).detach().numpy(), vec)

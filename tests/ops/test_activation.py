@@ -34,21 +34,21 @@ def test_tanh_gradcheck(x):
 def test_relu_derivative_at_zero_is_zero():
     x = leaf([-1.0, 0.0, 2.0])
     F.relu(x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(x.grad.array, [0.0, 0.0, 1.0])
 
 
 @given(x=small_shapes(0, 3).flatmap(lambda shape: arrays(shape, WIDE)))
 def test_values(x):
-    np.testing.assert_array_equal(F.relu(tg.Tensor(x)).data, np.maximum(x, 0))
-    np.testing.assert_allclose(F.sigmoid(tg.Tensor(x)).data, 1 / (1 + np.exp(-x)), rtol=1e-12)
-    np.testing.assert_allclose(F.tanh(tg.Tensor(x)).data, np.tanh(x), rtol=1e-12)
+    np.testing.assert_array_equal(F.relu(tg.Tensor(x)).array, np.maximum(x, 0))
+    np.testing.assert_allclose(F.sigmoid(tg.Tensor(x)).array, 1 / (1 + np.exp(-x)), rtol=1e-12)
+    np.testing.assert_allclose(F.tanh(tg.Tensor(x)).array, np.tanh(x), rtol=1e-12)
 
 
 def test_sigmoid_is_stable_for_large_inputs():
     with np.errstate(over="raise", invalid="raise"):  # e^(-x) never overflows
         y = F.sigmoid(tg.Tensor(np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])))
-    assert y.data[0] == 0.0 and y.data[2] == 0.5 and y.data[-1] == 1.0
-    assert np.all(np.isfinite(y.data))
+    assert y.array[0] == 0.0 and y.array[2] == 0.5 and y.array[-1] == 1.0
+    assert np.all(np.isfinite(y.array))
 
 
 def test_activations_keep_float32():
@@ -83,18 +83,18 @@ def test_silu_gradcheck(x):
 def test_leaky_relu_and_elu_values_and_slopes_at_zero():
     x = leaf([-2.0, 0.0, 3.0])
     y = F.leaky_relu(x, 0.1)
-    np.testing.assert_allclose(y.data, [-0.2, 0.0, 3.0])
+    np.testing.assert_allclose(y.array, [-0.2, 0.0, 3.0])
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0.1, 0.1, 1.0])  # 0 takes the negative slope
+    np.testing.assert_allclose(x.grad.array, [0.1, 0.1, 1.0])  # 0 takes the negative slope
     x.grad = None
     y = F.elu(x, alpha=2.0)
-    np.testing.assert_allclose(y.data, [2 * (np.exp(-2) - 1), 0.0, 3.0])
+    np.testing.assert_allclose(y.array, [2 * (np.exp(-2) - 1), 0.0, 3.0])
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [2 * np.exp(-2), 2.0, 1.0])
+    np.testing.assert_allclose(x.grad.array, [2 * np.exp(-2), 2.0, 1.0])
 
 
 def test_elu_of_huge_inputs_has_finite_gradients():
     x = leaf([-1000.0, 1000.0])
     with np.errstate(over="raise", invalid="raise"):
         F.elu(x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0])
+    np.testing.assert_array_equal(x.grad.array, [0.0, 1.0])

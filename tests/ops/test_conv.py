@@ -75,7 +75,7 @@ def test_conv2d_gradcheck(case):
 @given(case=conv_case())
 def test_conv2d_matches_the_definition_and_the_output_size_formula(case):
     x, w, b, params = case
-    y = F.conv2d(tg.Tensor(x), tg.Tensor(w), None if b is None else tg.Tensor(b), **params).data
+    y = F.conv2d(tg.Tensor(x), tg.Tensor(w), None if b is None else tg.Tensor(b), **params).array
     for axis in (0, 1):
         assert y.shape[2 + axis] == out_size(x.shape[2 + axis], w.shape[2 + axis], params["stride"][axis],
                                              params["padding"][axis], params["dilation"][axis])
@@ -88,7 +88,7 @@ def test_conv2d_is_linear_in_input_and_in_weight(case, a, c, data):
     x2, w2 = data.draw(random_arrays(x1.shape)), data.draw(random_arrays(w1.shape))
 
     def conv(x, w):
-        return F.conv2d(tg.Tensor(x), tg.Tensor(w), **params).data
+        return F.conv2d(tg.Tensor(x), tg.Tensor(w), **params).array
 
     np.testing.assert_allclose(conv(a * x1 + c * x2, w1), a * conv(x1, w1) + c * conv(x2, w1), atol=1e-10)
     np.testing.assert_allclose(conv(x1, a * w1 + c * w2), a * conv(x1, w1) + c * conv(x1, w2), atol=1e-10)
@@ -132,9 +132,9 @@ def test_conv_transpose2d_is_the_adjoint_of_conv2d(case):
     dropped = tuple(size - ((n - 1) * s - 2 * p + d * (k - 1) + 1)
                     for size, n, s, p, d, k in zip(x.shape[2:], y.shape[2:], strides, pads, dils, w.shape[2:]))
     xt = F.conv_transpose2d(tg.Tensor(y), tg.Tensor(w), stride=strides, padding=pads,
-                            output_padding=dropped, groups=params["groups"], dilation=dils).data
+                            output_padding=dropped, groups=params["groups"], dilation=dils).array
     assert xt.shape == x.shape
-    conv = F.conv2d(tg.Tensor(x), tg.Tensor(w), **params).data
+    conv = F.conv2d(tg.Tensor(x), tg.Tensor(w), **params).array
     np.testing.assert_allclose(np.sum(conv * y), np.sum(x * xt), rtol=1e-10, atol=1e-10)
 
 
@@ -191,4 +191,4 @@ def test_unbatched_input_and_float32():
 def test_bias_gradient_sums_over_batch_and_positions():
     x, w, b = leaf(np.ones((2, 1, 3, 3))), leaf(np.ones((2, 1, 2, 2))), leaf(np.zeros(2))
     F.conv2d(x, w, b).sum().backward()
-    np.testing.assert_array_equal(b.grad.data, [8.0, 8.0])  # N * Ho * Wo = 2 * 2 * 2
+    np.testing.assert_array_equal(b.grad.array, [8.0, 8.0])  # N * Ho * Wo = 2 * 2 * 2

@@ -27,7 +27,7 @@ def matmul_shapes(draw):
 def test_matmul_gradcheck(shapes, data):
     a, b = (leaf(data.draw(random_arrays(shape))) for shape in shapes)
     check_gradients(F.matmul, (a, b), ops.MatMul)
-    np.testing.assert_allclose((a @ b).data, np.matmul(a.data, b.data))
+    np.testing.assert_allclose((a @ b).array, np.matmul(a.array, b.array))
 
 
 @gradchecks(ops.Linear, F.linear)
@@ -37,8 +37,8 @@ def test_linear_gradcheck(lead, I, O, bias, data):
     w = leaf(data.draw(random_arrays((O, I))))
     inputs = (x, w, leaf(data.draw(random_arrays((O,))))) if bias else (x, w)
     check_gradients(F.linear, inputs, ops.Linear)
-    expected = x.data @ w.data.T + (inputs[2].data if bias else 0)
-    np.testing.assert_allclose(F.linear(*inputs).data, expected)
+    expected = x.array @ w.array.T + (inputs[2].array if bias else 0)
+    np.testing.assert_allclose(F.linear(*inputs).array, expected)
 
 
 def test_linear_gradients_by_hand():
@@ -46,11 +46,11 @@ def test_linear_gradients_by_hand():
     w = leaf([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # (O=3, I=2)
     b = leaf([0.5, -0.5, 0.0])
     y = F.linear(x, w, b)
-    np.testing.assert_allclose(y.data, [[1.5, 1.5, 3.0]])
+    np.testing.assert_allclose(y.array, [[1.5, 1.5, 3.0]])
     y.backward(tg.Tensor(np.array([[1.0, 2.0, 3.0]])))
-    np.testing.assert_allclose(x.grad.data, [[4.0, 5.0]])               # dy W
-    np.testing.assert_allclose(w.grad.data, [[1, 2], [2, 4], [3, 6]])   # dy^T x
-    np.testing.assert_allclose(b.grad.data, [1.0, 2.0, 3.0])            # dy summed over N
+    np.testing.assert_allclose(x.grad.array, [[4.0, 5.0]])               # dy W
+    np.testing.assert_allclose(w.grad.array, [[1, 2], [2, 4], [3, 6]])   # dy^T x
+    np.testing.assert_allclose(b.grad.array, [1.0, 2.0, 3.0])            # dy summed over N
 
 
 @pytest.mark.parametrize("a_shape, b_shape", [((3,), (3,)), ((3,), (3, 2)), ((2, 3), (3,)),
@@ -58,6 +58,6 @@ def test_linear_gradients_by_hand():
 def test_matmul_result_shapes(a_shape, b_shape):
     a, b = leaf(np.ones(a_shape)), leaf(np.ones(b_shape))
     y = a @ b
-    assert y.shape == np.matmul(a.data, b.data).shape
+    assert y.shape == np.matmul(a.array, b.array).shape
     y.sum().backward()
     assert a.grad.shape == a_shape and b.grad.shape == b_shape

@@ -73,36 +73,36 @@ def test_max_pool2d_sends_each_upstream_gradient_to_exactly_one_input(geometry, 
     y.backward(tg.Tensor(dy))
     # A dilated window can fall entirely on padding: its max is -inf and, as in PyTorch, its
     # gradient reaches no input. Every other window's dy lands, whole, on one input.
-    inside = np.isfinite(y.data)
-    assert np.isclose(x.grad.data.sum(), dy[inside].sum())
+    inside = np.isfinite(y.array)
+    assert np.isclose(x.grad.array.sum(), dy[inside].sum())
     # each window's dy lands on an input holding that window's max value
-    winners = x.grad.data != 0
-    assert np.isin(y.data[inside], x.data[winners]).all()
+    winners = x.grad.array != 0
+    assert np.isin(y.array[inside], x.array[winners]).all()
 
 
 def test_max_pool2d_window_entirely_in_padding_gives_minus_inf_and_no_gradient():
     x = leaf(np.array([[[[0.82]]]]))  # the one window reads columns -1 and +1: both padding
     y = F.max_pool2d(x, (1, 2), stride=1, padding=(0, 1), dilation=(1, 2))
     y.sum().backward()
-    assert y.data.item() == -np.inf and x.grad.data.item() == 0  # PyTorch gives the same
+    assert y.array.item() == -np.inf and x.grad.array.item() == 0  # PyTorch gives the same
 
 
 def test_max_pool2d_ties_go_to_the_first_maximum_only():
     x = leaf(np.ones((1, 1, 2, 2)))
     F.max_pool2d(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[1, 0], [0, 0]])
+    np.testing.assert_array_equal(x.grad.array[0, 0], [[1, 0], [0, 0]])
 
 
 def test_max_pool2d_overlapping_windows_add_their_gradients():
     x = leaf(np.array([[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]], dtype=np.float64))
     F.max_pool2d(x, 2, stride=1).sum().backward()  # the centre wins all four windows
-    assert x.grad.data[0, 0, 1, 1] == 4 and x.grad.data.sum() == 4
+    assert x.grad.array[0, 0, 1, 1] == 4 and x.grad.array.sum() == 4
 
 
 def test_avg_pool2d_spreads_each_gradient_evenly_over_its_window():
     x = leaf(uniform((1, 1, 4, 4)))
     F.avg_pool2d(x, 2).backward(tg.Tensor(np.arange(4.0).reshape(1, 1, 2, 2)))
-    np.testing.assert_allclose(x.grad.data[0, 0], np.kron(np.arange(4.0).reshape(2, 2), np.ones((2, 2))) / 4)
+    np.testing.assert_allclose(x.grad.array[0, 0], np.kron(np.arange(4.0).reshape(2, 2), np.ones((2, 2))) / 4)
 
 
 def test_seed_max_pooling_example():
@@ -121,7 +121,7 @@ def test_seed_pooled_x_map():
         [0.55, -0.11, 0.11, -0.33, 1.00, -0.11, 0.11],
         [-0.11, 0.11, -0.11, 0.33, -0.11, 1.00, -0.11],
         [0.33, -0.11, 0.55, 0.33, 0.11, -0.11, 0.77]])
-    pooled = F.max_pool2d(tg.tensor(filtered[None, None]), 2, 2, ceil_mode=True).numpy()[0, 0]
+    pooled = F.max_pool2d(tg.tensor(filtered[None, None]), 2, 2, ceil_mode=True).detach().numpy()[0, 0]
     np.testing.assert_allclose(pooled, [[1.00, 0.33, 0.55, 0.33], [0.33, 1.00, 0.33, 0.55],
                                         [0.55, 0.33, 1.00, 0.11], [0.33, 0.55, 0.11, 0.77]], atol=1e-6)
 
@@ -131,7 +131,7 @@ def test_seed_pooled_x_map():
 def test_avg_pool2d_count_include_pad(padding, include, expected):
     x = tg.ones(1, 1, 3, 3)
     y = F.avg_pool2d(x, 3, stride=2, padding=padding, count_include_pad=include)
-    np.testing.assert_allclose(y.numpy()[0, 0], expected, rtol=1e-6)
+    np.testing.assert_allclose(y.detach().numpy()[0, 0], expected, rtol=1e-6)
 
 
 # -- return_indices and adaptive_max_pool2d ---------------------------------------------------------
@@ -144,30 +144,30 @@ def test_max_pool2d_indices_point_at_each_windows_winner(geometry, seed):
     assert indices.dtype == np.int64 and indices.shape == y.shape and not indices.requires_grad
     # A (dilated) window all in padding has no winner; like PyTorch, its index may then lie
     # outside the plane. Every other index names an input holding the window's maximum.
-    finite = np.isfinite(y.data)
-    inner = indices.data[finite]
+    finite = np.isfinite(y.array)
+    inner = indices.array[finite]
     assert ((0 <= inner) & (inner < H * W)).all()
     np.testing.assert_array_equal(x.reshape(N, C, -1)[np.nonzero(finite)[:2] + (inner,)],
-                                  y.data[finite])
+                                  y.array[finite])
 
 
 def test_max_pool2d_return_indices_keeps_the_gradient_and_the_first_maximum():
     x = leaf(np.array([[[[1, 3, 3, 0], [3, 2, 0, 0], [5, 5, 1, 7], [5, 0, 7, 2]]]], dtype=np.float64))
     y, indices = F.max_pool2d(x, 2, return_indices=True)
-    np.testing.assert_array_equal(indices.numpy()[0, 0], [[1, 2], [8, 11]])  # first max on ties
+    np.testing.assert_array_equal(indices.detach().numpy()[0, 0], [[1, 2], [8, 11]])  # first max on ties
     y.sum().backward()
     expected = np.zeros(16)
     expected[[1, 2, 8, 11]] = 1
-    np.testing.assert_array_equal(x.grad.numpy().ravel(), expected)
-    assert F.max_pool2d(tg.tensor(x.numpy()[0]), 2, return_indices=True)[1].shape == (1, 2, 2)
+    np.testing.assert_array_equal(x.grad.detach().numpy().ravel(), expected)
+    assert F.max_pool2d(tg.tensor(x.detach().numpy()[0]), 2, return_indices=True)[1].shape == (1, 2, 2)
 
 
 def test_max_pool2d_indices_of_a_window_without_a_finite_value_name_its_first_inner_cell():
     x = tg.tensor(np.full((1, 1, 3, 3), -np.inf), requires_grad=True)  # every maximum is -inf
     y, indices = F.max_pool2d(x, 3, stride=2, padding=1, return_indices=True)
-    np.testing.assert_array_equal(indices.numpy()[0, 0], [[0, 1], [3, 4]])
+    np.testing.assert_array_equal(indices.detach().numpy()[0, 0], [[0, 1], [3, 4]])
     y.sum().backward()  # the gradient goes where the index points, not to a padding tap
-    np.testing.assert_array_equal(x.grad.numpy()[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(x.grad.detach().numpy()[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
 
 
 def _distinct(shape, seed):
@@ -191,18 +191,18 @@ def test_adaptive_max_pool2d_takes_the_max_of_pytorchs_windows(H, W, Ho, Wo, see
         for j in range(Wo):
             rows = slice(i * H // Ho, -(-(i + 1) * H // Ho))
             cols = slice(j * W // Wo, -(-(j + 1) * W // Wo))
-            np.testing.assert_array_equal(y.data[..., i, j], x[..., rows, cols].max(axis=(-2, -1)))
-    np.testing.assert_array_equal(np.take_along_axis(x.reshape(1, 2, -1), indices.data.reshape(1, 2, -1),
-                                                     axis=2).reshape(y.shape), y.data)
+            np.testing.assert_array_equal(y.array[..., i, j], x[..., rows, cols].max(axis=(-2, -1)))
+    np.testing.assert_array_equal(np.take_along_axis(x.reshape(1, 2, -1), indices.array.reshape(1, 2, -1),
+                                                     axis=2).reshape(y.shape), y.array)
 
 
 def test_adaptive_max_pool2d_sends_ties_to_the_first_maximum_and_keeps_none():
     x = leaf(np.ones((1, 1, 5, 3)))
     y, indices = F.adaptive_max_pool2d(x, (2, None), return_indices=True)  # rows 0-2 and 2-4
     assert y.shape == (1, 1, 2, 3)
-    np.testing.assert_array_equal(indices.numpy()[0, 0], [[0, 1, 2], [6, 7, 8]])
+    np.testing.assert_array_equal(indices.detach().numpy()[0, 0], [[0, 1, 2], [6, 7, 8]])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy()[0, 0, :, 0], [1, 0, 1, 0, 0])
+    np.testing.assert_array_equal(x.grad.detach().numpy()[0, 0, :, 0], [1, 0, 1, 0, 0])
 
 
 def test_adaptive_max_pool2d_over_a_window_of_more_than_32767_cells():
@@ -212,6 +212,6 @@ def test_adaptive_max_pool2d_over_a_window_of_more_than_32767_cells():
     x[0, 1, 0, 5] = 1.0
     x = leaf(x)
     y, indices = F.adaptive_max_pool2d(x, 1, return_indices=True)
-    np.testing.assert_array_equal(indices.numpy().ravel(), [200 * 224 + 100, 5])
+    np.testing.assert_array_equal(indices.detach().numpy().ravel(), [200 * 224 + 100, 5])
     tg.nn.AdaptiveMaxPool2d(1)(x).sum().backward()
-    assert x.grad.numpy()[0, 0, 200, 100] == 1 and x.grad.numpy().sum() == 2
+    assert x.grad.detach().numpy()[0, 0, 200, 100] == 1 and x.grad.detach().numpy().sum() == 2

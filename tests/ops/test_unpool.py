@@ -45,10 +45,10 @@ def test_unpooling_the_pooled_maxima_puts_each_back_in_place(pool):
     pooled, indices = F.max_pool2d(tg.Tensor(x), kernel, stride, padding, return_indices=True)
     assume(all(_fits(s, p, k, st_, pd) for s, p, k, st_, pd in
                zip(x.shape[2:], pooled.shape[2:], kernel, stride, padding)))
-    y = F.max_unpool2d(pooled, indices, kernel, stride, padding, output_size=x.shape).numpy()
+    y = F.max_unpool2d(pooled, indices, kernel, stride, padding, output_size=x.shape).detach().numpy()
     kept = y != 0
     np.testing.assert_array_equal(y[kept], x[kept])       # the maxima, where they were
-    assert kept.sum() == pooled.data.size                 # and nothing else
+    assert kept.sum() == pooled.array.size                 # and nothing else
 
 
 def test_max_unpool2d_default_size_and_gather_backward():
@@ -57,7 +57,7 @@ def test_max_unpool2d_default_size_and_gather_backward():
     y = F.max_unpool2d(x, indices, 2)  # default (2 - 1)*2 - 0 + 2 = 4
     expected = np.zeros(16)
     expected[[0, 3, 9, 15]] = [1, 2, 3, 4]
-    np.testing.assert_array_equal(y.numpy().ravel(), expected)
+    np.testing.assert_array_equal(y.detach().numpy().ravel(), expected)
     y.backward(tg.tensor(np.arange(16.0).reshape(1, 1, 4, 4), dtype=tg.float64))
-    np.testing.assert_array_equal(x.grad.numpy().ravel(), [0, 3, 9, 15])
+    np.testing.assert_array_equal(x.grad.detach().numpy().ravel(), [0, 3, 9, 15])
     assert F.max_unpool2d(x[0], indices[0], 2, output_size=(5, 5)).shape == (1, 5, 5)

@@ -13,7 +13,7 @@ def run_scalar(opt_cls, grads, p0=1.0, **kwargs):
     for g in grads:
         p.grad = tg.Tensor(np.array([g], dtype=np.float64))
         opt.step()
-        values.append(float(p.data[0]))
+        values.append(float(p.array[0]))
     return values
 
 
@@ -45,4 +45,4 @@ def step_both(torch, ours_cls, torch_cls, steps=5, groups=None, **kwargs):
 def compare_with_torch(torch, ours_cls, torch_cls, steps=5, groups=None, **kwargs):
     """step_both, then the largest difference between the two libraries' parameters."""
     _, _, ours, theirs = step_both(torch, ours_cls, torch_cls, steps, groups, **kwargs)
-    return max(np.abs(p.data - tp.detach().numpy()).max() for p, tp in zip(ours, theirs))
+    return max(np.abs(p.array - tp.detach().numpy()).max() for p, tp in zip(ours, theirs))

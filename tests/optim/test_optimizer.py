@@ -52,7 +52,7 @@ def test_step_skips_parameters_without_gradient():
     opt = optim.SGD([a, b], lr=0.1, momentum=0.9)
     _set_grads([a])
     opt.step()
-    assert a.data.tolist() == pytest.approx([0.9]) and b.data.tolist() == [2.0, 2.0]
+    assert a.array.tolist() == pytest.approx([0.9]) and b.array.tolist() == [2.0, 2.0]
     assert b not in opt.state
 
 
@@ -61,7 +61,7 @@ def test_zero_grad_modes():
     opt = optim.Adam(params)
     _set_grads(params)
     opt.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in params)
+    assert all(p.grad is not None and not p.grad.array.any() for p in params)
     opt.zero_grad()
     assert all(p.grad is None for p in params)
 
@@ -128,7 +128,7 @@ def test_load_state_dict_resumes_exactly():
     b = _params()
     opt_b = optim.Adam(b, lr=0.1, amsgrad=True)
     train(opt_b, b, 3)
-    saved = [p.data.copy() for p in b], opt_b.state_dict()
+    saved = [p.array.copy() for p in b], opt_b.state_dict()
     c = [Parameter(x) for x in saved[0]]
     opt_c = optim.Adam(c, lr=0.5)  # hyper-parameters come back from the state dict
     opt_c.load_state_dict(saved[1])
@@ -137,7 +137,7 @@ def test_load_state_dict_resumes_exactly():
         _set_grads(c, value=float(step + 1))
         opt_c.step()
     for pa, pc in zip(a, c):
-        np.testing.assert_array_equal(pa.data, pc.data)
+        np.testing.assert_array_equal(pa.array, pc.array)
 
 
 def test_load_state_dict_checks_groups_before_changing_anything():
@@ -215,13 +215,13 @@ def test_adam_with_decoupled_weight_decay_is_adamw():
         _set_grads(a + b)
         adam.step()
         adamw.step()
-    np.testing.assert_array_equal(a[0].data, b[0].data)
+    np.testing.assert_array_equal(a[0].array, b[0].array)
     # one step by hand: p = 1 * (1 - 0.1 * 0.5) = 0.95, then the Adam step of size lr = 0.1
     c = _params(1)
     opt = optim.Adam(c, lr=0.1, weight_decay=0.5, decoupled_weight_decay=True)
     _set_grads(c)
     opt.step()
-    np.testing.assert_allclose(c[0].data, 0.95 - 0.1, rtol=1e-6)
+    np.testing.assert_allclose(c[0].array, 0.95 - 0.1, rtol=1e-6)
 
 
 def test_loading_an_older_state_dict_fills_new_group_keys_with_defaults():
@@ -254,4 +254,4 @@ def test_a_torch_optimizer_state_dict_loads_and_continues_identically():
         ours.grad = tg.Tensor(start * (step + 1))
         topt.step()
         opt.step()
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.array, theirs.detach().numpy(), rtol=1e-12)

@@ -104,8 +104,8 @@ def test_files_torch_saves_now_load_equal(tmp_path):
     torch.save(obj, tmp_path / "x.pt")
     loaded = tg.load(tmp_path / "x.pt")
     for (path, ours), (_, theirs) in zip(leaves(loaded), leaves(obj)):
-        assert ours.dtype == theirs.numpy().dtype and ours.shape == tuple(theirs.shape), path
-        np.testing.assert_array_equal(ours, theirs.numpy())
+        assert ours.dtype == theirs.detach().numpy().dtype and ours.shape == tuple(theirs.shape), path
+        np.testing.assert_array_equal(ours, theirs.detach().numpy())
 
 
 def test_gpu_storage_needs_map_location_as_in_torch(tmp_path):

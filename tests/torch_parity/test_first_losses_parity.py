@@ -48,8 +48,8 @@ def test_first_training_losses_equal_pytorchs():
         ours.zero_grad()
         loss.backward()
         ours.step()
-        twin_loss = torch.nn.functional.cross_entropy(twin(torch.tensor(x.numpy())),
-                                                      torch.tensor(y.numpy()))
+        twin_loss = torch.nn.functional.cross_entropy(twin(torch.tensor(x.detach().numpy())),
+                                                      torch.tensor(y.detach().numpy()))
         theirs.zero_grad()
         twin_loss.backward()
         theirs.step()

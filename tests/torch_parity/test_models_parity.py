@@ -106,7 +106,7 @@ def twin_of(net, twin):
         if isinstance(m, nn.BatchNorm2d):
             for t, low, high in ((m.running_mean, -0.5, 0.5), (m.running_var, 0.5, 2.0),
                                  (m.weight, 0.5, 1.5), (m.bias, -0.3, 0.3)):
-                t.data[...] = rng.uniform(low, high, t.shape)
+                t.array[...] = rng.uniform(low, high, t.shape)
     twin.double().load_state_dict({k: torch.tensor(v) for k, v in net.state_dict().items()})
     return twin
 
@@ -118,7 +118,7 @@ def assert_same_network(net, twin, shape, target_shape, classes):
     net.eval()
     twin.eval()
     with tg.no_grad(), torch.no_grad():
-        np.testing.assert_allclose(net(tg.tensor(x, dtype=tg.float64)).numpy(),
+        np.testing.assert_allclose(net(tg.tensor(x, dtype=tg.float64)).detach().numpy(),
                                    twin(torch.tensor(x)).numpy(), rtol=1e-10, atol=1e-12)
     net.train()
     twin.train()
@@ -129,12 +129,12 @@ def assert_same_network(net, twin, shape, target_shape, classes):
     assert loss.item() == pytest.approx(twin_loss.item(), rel=1e-10)
     twin_grads = dict(twin.named_parameters())
     for name, p in net.named_parameters():
-        np.testing.assert_allclose(p.grad.numpy(), twin_grads[name].grad.numpy(), rtol=1e-8,
+        np.testing.assert_allclose(p.grad.detach().numpy(), twin_grads[name].grad.detach().numpy(), rtol=1e-8,
                                    atol=1e-11, err_msg=name)
     # Training mode updated the running statistics the same way in both.
     twin_state = twin.state_dict()
     for name, value in net.state_dict().items():
-        np.testing.assert_allclose(value, twin_state[name].numpy(), rtol=1e-10, err_msg=name)
+        np.testing.assert_allclose(value, twin_state[name].detach().numpy(), rtol=1e-10, err_msg=name)
 
 
 @pytest.mark.parametrize("activation, pooling", [("tanh", "avg"), ("relu", "max")])

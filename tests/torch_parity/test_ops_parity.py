@@ -38,9 +38,9 @@ def both(fn_ours, fn_theirs, *shapes, positive=False, seed=0):
 def assert_same(fn_ours, fn_theirs, *shapes, positive=False, atol=ATOL):
     y, y_torch, ours, theirs = both(fn_ours, fn_theirs, *shapes, positive=positive)
     assert y.shape == tuple(y_torch.shape)
-    np.testing.assert_allclose(y.numpy(), y_torch.detach().numpy(), atol=atol, rtol=1e-9)
+    np.testing.assert_allclose(y.detach().numpy(), y_torch.detach().numpy(), atol=atol, rtol=1e-9)
     for i, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), atol=atol, rtol=1e-9,
+        np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), atol=atol, rtol=1e-9,
                                    err_msg=f"gradient of input {i}")
 
 
@@ -135,11 +135,11 @@ def test_max_pool2d_ties_and_nan_route_like_torch():
         theirs = torch.tensor(x, requires_grad=True)
         y = F.max_pool2d(ours, kernel, stride, padding)
         y_torch = TF.max_pool2d(theirs, kernel, stride, padding)
-        dy = np.arange(y.data.size, dtype=np.float64).reshape(y.shape) + 1  # traceable gradients
+        dy = np.arange(y.array.size, dtype=np.float64).reshape(y.shape) + 1  # traceable gradients
         y.backward(t64(dy))
         y_torch.backward(torch.tensor(dy))
-        np.testing.assert_array_equal(y.numpy(), y_torch.detach().numpy())
-        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+        np.testing.assert_array_equal(y.detach().numpy(), y_torch.detach().numpy())
+        np.testing.assert_array_equal(ours.grad.detach().numpy(), theirs.grad.detach().numpy())
 
 
 @pytest.mark.parametrize("kernel, stride, padding, ceil_mode, count_include_pad, divisor", [
@@ -217,7 +217,7 @@ def test_batch_norm_output_gradients_and_running_stats(training):
                 lambda x, w, b: TF.batch_norm(x, *theirs_stats, w, b, training, 0.1, 1e-5),
                 (4, 3, 5, 5), (3,), (3,))
     for a, b in zip(ours_stats, theirs_stats):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=ATOL)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), atol=ATOL)
 
 
 TARGETS = np.array([1, 4, -100, 0])
@@ -252,8 +252,8 @@ def test_cross_entropy_with_every_target_ignored(kwargs):
         return fn(x, make(target), **args)
     y, y_torch, ours, theirs = both(lambda x: call(F.cross_entropy, t64, x),
                                     lambda x: call(TF.cross_entropy, torch.tensor, x), (4, 5))
-    np.testing.assert_array_equal(y.numpy(), y_torch.detach().numpy())       # nan (mean) or 0
-    np.testing.assert_array_equal(ours[0].grad.numpy(), theirs[0].grad.numpy())
+    np.testing.assert_array_equal(y.detach().numpy(), y_torch.detach().numpy())       # nan (mean) or 0
+    np.testing.assert_array_equal(ours[0].grad.numpy(), theirs[0].grad.detach().numpy())
 
 
 def test_cross_entropy_spatial_and_probability_targets():
@@ -284,9 +284,9 @@ def test_conv2d_float32_forward_is_within_float32_rounding():
 def test_softmax_without_dim_picks_pytorchs_implicit_dim_with_a_warning(shape):
     x = np.random.default_rng(0).standard_normal(shape)
     with pytest.warns(UserWarning, match="implicit dim"):
-        ours = F.softmax(t64(x)).numpy()
+        ours = F.softmax(t64(x)).detach().numpy()
     with pytest.warns(UserWarning):
-        theirs = TF.softmax(torch.tensor(x), dim=None).numpy()
+        theirs = TF.softmax(torch.tensor(x), dim=None).detach().numpy()
     np.testing.assert_allclose(ours, theirs, atol=ATOL)
 
 
@@ -316,8 +316,8 @@ def test_max_pool2d_return_indices(kernel, stride, padding, dilation, ceil_mode)
     y, indices = F.max_pool2d(t64(x), kernel, stride, padding, dilation, ceil_mode, True)
     y_torch, i_torch = TF.max_pool2d(torch.tensor(x), kernel, stride, padding, dilation, ceil_mode,
                                      return_indices=True)
-    np.testing.assert_array_equal(y.numpy(), y_torch.numpy())
-    np.testing.assert_array_equal(indices.numpy(), i_torch.numpy())
+    np.testing.assert_array_equal(y.detach().numpy(), y_torch.numpy())
+    np.testing.assert_array_equal(indices.detach().numpy(), i_torch.numpy())
     assert indices.dtype == np.int64
 
 
@@ -342,12 +342,12 @@ def test_adaptive_max_pool2d(output_size):
     ours, theirs = t64(x).requires_grad_(), torch.tensor(x, requires_grad=True)
     y, indices = F.adaptive_max_pool2d(ours, output_size, return_indices=True)
     y_torch, i_torch = TF.adaptive_max_pool2d(theirs, output_size, return_indices=True)
-    np.testing.assert_array_equal(y.numpy(), y_torch.detach().numpy())
-    np.testing.assert_array_equal(indices.numpy(), i_torch.numpy())
-    dy = np.arange(y.data.size, dtype=np.float64).reshape(y.shape) + 1
+    np.testing.assert_array_equal(y.detach().numpy(), y_torch.detach().numpy())
+    np.testing.assert_array_equal(indices.detach().numpy(), i_torch.numpy())
+    dy = np.arange(y.array.size, dtype=np.float64).reshape(y.shape) + 1
     y.backward(t64(dy))
     y_torch.backward(torch.tensor(dy))
-    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+    np.testing.assert_array_equal(ours.grad.detach().numpy(), theirs.grad.detach().numpy())
 
 
 def test_dropout2d_drops_channels_like_torch():
@@ -385,4 +385,4 @@ def test_batch_norm_of_volumes(training):
                                                   torch.ones(3, dtype=torch.float64))
     assert_same(lambda x, w: F.batch_norm(x, *stats[0], w, None, training),
                 lambda x, w: TF.batch_norm(x, *stats[1], w, None, training), (2, 3, 2, 3, 2), (3,))
-    np.testing.assert_allclose(stats[0][1].numpy(), stats[1][1].numpy(), atol=ATOL)
+    np.testing.assert_allclose(stats[0][1].numpy(), stats[1][1].detach().numpy(), atol=ATOL)

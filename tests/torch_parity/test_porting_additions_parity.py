@@ -21,7 +21,7 @@ def test_adadelta_equals_torch_over_several_steps(weight_decay, maximize, rho):
     opt, topt, ours, theirs = step_both(torch, optim.Adadelta, torch.optim.Adadelta, steps=6,
                                         **kwargs)
     for p, tp in zip(ours, theirs):
-        np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-5, atol=1e-6)
     for mine, torchs in zip(opt.state_dict()["state"].values(), topt.state_dict()["state"].values()):
         assert list(mine) == list(torchs)
         np.testing.assert_allclose(mine["acc_delta"], torchs["acc_delta"].numpy(), rtol=1e-5, atol=1e-9)
@@ -42,10 +42,10 @@ def test_robust_losses_and_their_gradients_equal_torch(loss, kwargs, reduction):
     ours = getattr(F, loss)(ours_x, tg.tensor(y), reduction=reduction, **kwargs)
     theirs = getattr(torch.nn.functional, loss)(theirs_x, torch.tensor(y), reduction=reduction,
                                                 **kwargs)
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-7)
     ours.sum().backward()
     theirs.sum().backward()
-    np.testing.assert_allclose(ours_x.grad.numpy(), theirs_x.grad.numpy(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(ours_x.grad.detach().numpy(), theirs_x.grad.detach().numpy(), rtol=1e-5, atol=1e-7)
 
 
 def test_loss_layers_match_torch():
@@ -75,8 +75,8 @@ def test_layer_norm_embedding_normalize_equal_torch():
     theirs = torch.nn.LayerNorm((3, 4))(theirs_x)
     (ours * tg.tensor(x)).sum().backward()
     (theirs * torch.tensor(x)).sum().backward()
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(ours_x.grad.numpy(), theirs_x.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours_x.grad.detach().numpy(), theirs_x.grad.detach().numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(F.normalize(tg.tensor(x), dim=2).numpy(),
                                torch.nn.functional.normalize(torch.tensor(x), dim=2).numpy(),
                                rtol=1e-6)
@@ -85,4 +85,4 @@ def test_layer_norm_embedding_normalize_equal_torch():
     ours_w, theirs_w = tg.tensor(weight, requires_grad=True), torch.tensor(weight, requires_grad=True)
     F.embedding(tg.tensor(index), ours_w, padding_idx=2).pow(2).sum().backward()
     torch.nn.functional.embedding(torch.tensor(index), theirs_w, padding_idx=2).pow(2).sum().backward()
-    np.testing.assert_allclose(ours_w.grad.numpy(), theirs_w.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours_w.grad.detach().numpy(), theirs_w.grad.detach().numpy(), rtol=1e-6)

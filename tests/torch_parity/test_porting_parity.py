@@ -26,9 +26,9 @@ def run_both(fn_ours, fn_theirs, arrays, seed=0):
     total_torch.backward()
     for y, y_torch in zip(outs, outs_torch):
         assert y.shape == tuple(y_torch.shape)
-        np.testing.assert_allclose(y.numpy(), y_torch.detach().numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(y.detach().numpy(), y_torch.detach().numpy(), rtol=1e-9, atol=1e-12)
     for i, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-9, atol=1e-12,
+        np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), rtol=1e-9, atol=1e-12,
                                    err_msg=f"gradient of input {i}")
 
 
@@ -102,7 +102,7 @@ def test_binary_cross_entropy_matches_torch(reduction):
     theirs = torch.tensor(p, requires_grad=True)
     F.binary_cross_entropy(ours, tg.tensor(t, dtype=tg.float64), reduction=reduction).sum().backward()
     TF.binary_cross_entropy(theirs, torch.tensor(t), reduction=reduction).sum().backward()
-    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-9)
+    np.testing.assert_allclose(ours.grad.detach().numpy(), theirs.grad.detach().numpy(), rtol=1e-9)
 
 
 def test_one_hot_matches_torch():
@@ -119,7 +119,7 @@ def test_one_hot_matches_torch():
     (nn.SiLU, torch.nn.SiLU, ()),
 ])
 def test_activation_layers_match_torch(ours, theirs, args):
-    out = ours(*args)(tg.tensor(X, dtype=tg.float64)).numpy()
+    out = ours(*args)(tg.tensor(X, dtype=tg.float64)).detach().numpy()
     np.testing.assert_allclose(out, theirs(*args)(torch.tensor(X)).numpy(), rtol=1e-12)
     assert repr(ours(*args)) == repr(theirs(*args))
 

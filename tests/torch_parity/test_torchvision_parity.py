@@ -261,12 +261,12 @@ def twin_of(net, twin):
     rng = np.random.default_rng(3)
     for m in net.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
-            fan_in = m.weight.data[0].size
-            m.weight.data[...] = rng.standard_normal(m.weight.shape) * np.sqrt(2 / fan_in)
+            fan_in = m.weight.array[0].size
+            m.weight.array[...] = rng.standard_normal(m.weight.shape) * np.sqrt(2 / fan_in)
         elif isinstance(m, nn.BatchNorm2d):
             for t, low, high in ((m.running_mean, -0.5, 0.5), (m.running_var, 0.5, 2.0),
                                  (m.weight, 0.5, 1.5), (m.bias, -0.3, 0.3)):
-                t.data[...] = rng.uniform(low, high, t.shape)
+                t.array[...] = rng.uniform(low, high, t.shape)
     state = net.state_dict()
     assert [(k, tuple(v.shape)) for k, v in state.items()] == \
         [(k, tuple(v.shape)) for k, v in twin.state_dict().items()]
@@ -281,7 +281,7 @@ def assert_same_network(net, twin, shape, outputs=1, gradients=True):
     net.eval()
     twin.eval()
     with tg.no_grad(), torch.no_grad():
-        ours, theirs = net(tg.tensor(x, dtype=tg.float64)).numpy(), twin(torch.tensor(x)).numpy()
+        ours, theirs = net(tg.tensor(x, dtype=tg.float64)).detach().numpy(), twin(torch.tensor(x)).numpy()
     np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9 * np.abs(theirs).max())
     net.train()
     twin.train()
@@ -292,7 +292,7 @@ def assert_same_network(net, twin, shape, outputs=1, gradients=True):
     assert len(ours) == len(theirs) == outputs
     loss, twin_loss = 0, 0
     for i, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-9,
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-9,
                                    atol=1e-9 * b.detach().abs().max().item())
         w = np.random.default_rng(i + 1).standard_normal(tuple(b.shape))
         loss = loss + (a * tg.tensor(w, dtype=tg.float64)).sum()
@@ -303,13 +303,13 @@ def assert_same_network(net, twin, shape, outputs=1, gradients=True):
         grads = dict(twin.named_parameters())
         scale = max(g.grad.abs().max().item() for g in grads.values())
         for name, p in net.named_parameters():  # a conv bias before BatchNorm: gradient ~0
-            np.testing.assert_allclose(p.grad.numpy(), grads[name].grad.numpy(), rtol=1e-8,
+            np.testing.assert_allclose(p.grad.detach().numpy(), grads[name].grad.detach().numpy(), rtol=1e-8,
                                        atol=1e-10 * scale, err_msg=name)
-        np.testing.assert_allclose(x_ours.grad.numpy(), x_theirs.grad.numpy(), rtol=1e-8,
+        np.testing.assert_allclose(x_ours.grad.detach().numpy(), x_theirs.grad.detach().numpy(), rtol=1e-8,
                                    atol=1e-10 * x_theirs.grad.abs().max().item())
     twin_state = twin.state_dict()
     for name, value in net.state_dict().items():
-        np.testing.assert_allclose(value, twin_state[name].numpy(), rtol=1e-9, atol=1e-12,
+        np.testing.assert_allclose(value, twin_state[name].detach().numpy(), rtol=1e-9, atol=1e-12,
                                    err_msg=name)
 
 

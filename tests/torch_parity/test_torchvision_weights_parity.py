@@ -42,7 +42,7 @@ def same_outputs(net, twin, side, rtol=1e-9):
     x = np.random.default_rng(1).standard_normal((2, 3, side, side))
     net.eval()
     with tg.no_grad(), torch.no_grad():
-        ours = net(tg.tensor(x, dtype=tg.float64)).numpy()
+        ours = net(tg.tensor(x, dtype=tg.float64)).detach().numpy()
         theirs = twin(torch.tensor(x)).numpy()
     np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=rtol * np.abs(theirs).max())
 
@@ -105,12 +105,12 @@ def test_resnet18_saved_by_torch_loads_without_torch_and_ours_loads_in_torch(tmp
         net.load_state_dict(state, strict=True)
         net.eval()
         with tg.no_grad():
-            ours = net(tg.tensor(np.load(folder + "/x.npy"), dtype=tg.float64)).numpy()
+            ours = net(tg.tensor(np.load(folder + "/x.npy"), dtype=tg.float64)).detach().numpy()
         expected = np.load(folder + "/expected.npy")
         np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-9 * abs(expected).max())
         single = models.create("resnet18", weights=folder + "/resnet18.pth").eval()
         with tg.no_grad():
-            ours32 = single(tg.tensor(np.load(folder + "/x.npy"), dtype=tg.float32)).numpy()
+            ours32 = single(tg.tensor(np.load(folder + "/x.npy"), dtype=tg.float32)).detach().numpy()
         np.testing.assert_allclose(ours32, expected, rtol=1e-3, atol=1e-4 * abs(expected).max())
         tg.save(net.state_dict(), folder + "/ours.pth")
         np.save(folder + "/ours.npy", ours)

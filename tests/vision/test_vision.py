@@ -16,7 +16,7 @@ def _image(h=6, w=8, c=3):
 def test_to_tensor_takes_hwc_uint8_to_chw_floats_in_unit_range():
     x = transforms.ToTensor()(_image())
     assert x.shape == (3, 6, 8) and x.dtype == tg.float32
-    np.testing.assert_allclose(x.numpy(), _image().transpose(2, 0, 1) / 255.0, rtol=1e-6)
+    np.testing.assert_allclose(x.detach().numpy(), _image().transpose(2, 0, 1) / 255.0, rtol=1e-6)
     assert transforms.ToTensor()(np.zeros((4, 5), np.uint8)).shape == (1, 4, 5)
     assert transforms.PILToTensor()(_image()).dtype == tg.uint8
 
@@ -24,7 +24,7 @@ def test_to_tensor_takes_hwc_uint8_to_chw_floats_in_unit_range():
 def test_normalize_on_tensors_is_per_channel_and_differentiable():
     x = tg.ones(2, 3, 3, requires_grad=True)
     y = transforms.Normalize((0.5, 0.25), (0.5, 0.25))(x)
-    assert y[0].numpy().tolist() == np.ones((3, 3)).tolist() and y[1, 0, 0].item() == 3.0
+    assert y[0].detach().numpy().tolist() == np.ones((3, 3)).tolist() and y[1, 0, 0].item() == 3.0
     y.sum().backward()
     assert x.grad[1, 0, 0].item() == 4.0
     with pytest.raises(ValueError, match="2 means and 2 stds for a tensor with 3 channels"):
@@ -96,7 +96,7 @@ def test_fake_data_is_repeatable_and_shaped():
     data = torchvision.datasets.FakeData(5, (3, 8, 6), num_classes=4, transform=transforms.ToTensor())
     first, again = data[1], data[1]
     assert first[0].shape == (3, 8, 6) and first[1] == again[1] and 0 <= first[1] < 4
-    assert np.array_equal(first[0].numpy(), again[0].numpy())
+    assert np.array_equal(first[0].numpy(), again[0].detach().numpy())
 
 
 def test_make_grid_tiles_with_padding_as_torchvision():
@@ -107,7 +107,7 @@ def test_make_grid_tiles_with_padding_as_torchvision():
     assert grid[0, 0, 0].item() == 0.5 and grid[0, 1, 1].item() == 1.0
     assert grid[:, 7:9, 5:8].numpy().tolist() == np.full((3, 2, 3), 0.5).tolist()  # empty 6th cell
     scaled = torchvision.utils.make_grid(tg.tensor([[[[2.0, 4.0]]]]), normalize=True)
-    assert scaled.numpy().tolist() == [[[0.0, 1.0]]] * 3
+    assert scaled.detach().numpy().tolist() == [[[0.0, 1.0]]] * 3
 
 
 def test_save_image_writes_a_png(tmp_path):

@@ -52,7 +52,7 @@ def test_gradient_norms_listed_equal_the_norms_of_the_parameters_grad(net):
     listed = {g.to: g.norm for row in table for g in row.passed if "." in g.to}
     assert set(listed) == {"conv.weight", "conv.bias", "fc.weight", "fc.bias"}
     for name, p in net.named_parameters():
-        assert listed[name] == pytest.approx(np.linalg.norm(p.grad.numpy().astype(np.float64)), rel=1e-6)
+        assert listed[name] == pytest.approx(np.linalg.norm(p.grad.detach().numpy().astype(np.float64)), rel=1e-6)
 
 
 def test_the_gradient_a_node_passes_is_the_one_its_producer_receives(net):
@@ -81,8 +81,8 @@ def test_order_is_reverse_topological():
     # x receives a gradient from mul and from exp; together they make x.grad.
     to_x = [g.norm for row in table for g in row.passed if g.to == "x"]
     assert len(to_x) == 2
-    expected = np.exp(x.numpy()) * (x.numpy() + 2)  # d/dx (x e^x + e^x)
-    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-5)
+    expected = np.exp(x.detach().numpy()) * (x.detach().numpy() + 2)  # d/dx (x e^x + e^x)
+    np.testing.assert_allclose(x.grad.detach().numpy(), expected, rtol=1e-5)
 
 
 def test_gradients_are_the_same_as_a_plain_backward(net):
@@ -91,7 +91,7 @@ def test_gradients_are_the_same_as_a_plain_backward(net):
     explain_backward(loss_of(net), params=net)
     loss_of(twin).backward()
     for (name, p), q in zip(net.named_parameters(), twin.parameters()):
-        np.testing.assert_array_equal(p.grad.numpy(), q.grad.numpy(), err_msg=name)
+        np.testing.assert_array_equal(p.grad.detach().numpy(), q.grad.detach().numpy(), err_msg=name)
 
 
 def test_the_table_prints_aligned_with_one_line_per_gradient_passed(net):
@@ -105,7 +105,7 @@ def test_the_table_prints_aligned_with_one_line_per_gradient_passed(net):
     for line in body:  # the last column starts at the same place on every line
         assert line[to_column - 2:to_column] == "  " and line[to_column] != " "
     conv_weight = next(line for line in body if line.endswith("conv.weight"))
-    assert f"{np.linalg.norm(net.conv.weight.grad.numpy()):.3e}" in conv_weight
+    assert f"{np.linalg.norm(net.conv.weight.grad.detach().numpy()):.3e}" in conv_weight
     assert any(line.rstrip().endswith("input") and "—" in line for line in body)
     assert repr(table) == "<BackwardTable of 7 steps>" and len(table) == 7
 

@@ -68,7 +68,7 @@ def test_the_page_holds_each_nodes_value_gradient_and_code_in_backward_order(tmp
     data = page.data
     assert [data["vertices"][i]["label"] for i in page.order] == [row.label for row in table]
     for name, p in net.named_parameters():  # explore ran the backward pass
-        np.testing.assert_allclose(p.grad.numpy(), dict(twin.named_parameters())[name].grad.numpy())
+        np.testing.assert_allclose(p.grad.detach().numpy(), dict(twin.named_parameters())[name].grad.detach().numpy())
     (pool,) = [i for i, v in data["vertices"].items() if v["label"] == "max_pool2d 2×2 s2" and v["scope"] == "pool1"]
     v = data["vertices"][pool]
     assert v["module"] == "MaxPool2d" and v["shape"] == [1, 6, 14, 14] and v["params"]["kernel_size"] == "(2, 2)"

@@ -61,7 +61,7 @@ def test_clicking_max_pool_shows_the_gradient_routed_to_the_argmax_cells_then_st
     net = models.create("lenet5", activation="relu", pooling="max")
     seen = {}
     for name in ("act1", "pool1"):
-        getattr(net, name).register_forward_hook(lambda m, args, out, name=name: seen.__setitem__(name, out.numpy()))
+        getattr(net, name).register_forward_hook(lambda m, args, out, name=name: seen.__setitem__(name, out.detach().numpy()))
     loss = F.cross_entropy(net(tg.randn(1, 1, 32, 32)), tg.tensor([3]))
     page = tg.viz.explore(loss, params=net, path=tmp_path / "lenet.html")
     (pool,) = [i for i, v in page.data["vertices"].items() if v["scope"] == "pool1"]
@@ -95,13 +95,13 @@ def test_clicking_max_pool_shows_the_gradient_routed_to_the_argmax_cells_then_st
     assert [s["selected"] for s in steps] == order[:3]
     assert steps[0]["status"].startswith(f"step 1 / {len(order)}: backward of nll_loss")
     assert_stats_shown(steps[0]["rows"]["dL/dy"], np.ones(()))  # dL/dL = 1
-    assert_stats_shown(steps[0]["rows"]["y"], loss.numpy())
+    assert_stats_shown(steps[0]["rows"]["y"], loss.detach().numpy())
     # Step 3 is fc2's linear: the gradients it sends are the parameters' .grad, shown in orange.
     assert steps[2]["title"] == "linear" and "fc2" in steps[2]["sub"]
     flows = page.data["flows"][order[2]]
     names = {page.data["vertices"][f["to"]]["label"]: k for k, f in enumerate(flows)}
-    assert_stats_shown(steps[2]["rows"][f"dL/dx{names['fc2.weight']}"], net.fc2.weight.grad.numpy())
-    assert_stats_shown(steps[2]["rows"][f"dL/dx{names['fc2.bias']}"], net.fc2.bias.grad.numpy())
+    assert_stats_shown(steps[2]["rows"][f"dL/dx{names['fc2.weight']}"], net.fc2.weight.grad.detach().numpy())
+    assert_stats_shown(steps[2]["rows"][f"dL/dx{names['fc2.bias']}"], net.fc2.bias.grad.detach().numpy())
     assert sorted(steps[2]["receives"]) == sorted(f["to"] for f in flows)
     assert steps[2]["flows"] == 3
 

@@ -171,7 +171,7 @@ def test_show_grads_writes_each_gradient_norm_and_colours_by_it():
     assert "‖grad‖ none" in before.label(before.ids("conv1.weight")[0])
     loss.backward()
     dot = Dot(draw_graph(loss, params=model, show_grads=True).source)
-    norms = {name: float(np.linalg.norm(p.grad.numpy().astype(np.float64)))
+    norms = {name: float(np.linalg.norm(p.grad.detach().numpy().astype(np.float64)))
              for name, p in model.named_parameters()}
     scale = grad_scale(norms.values())
     colours = set()
@@ -306,7 +306,7 @@ def test_options_shapes_boxes_direction_and_bad_values():
     with pytest.raises(ValueError, match="rankdir"):
         draw_graph(y, rankdir="XY")
     with pytest.raises(TypeError):
-        draw_graph(y.numpy())
+        draw_graph(y.detach().numpy())
 
 
 def test_tracing_reads_only_the_public_node_record_and_drawing_only_the_trace():

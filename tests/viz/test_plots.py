@@ -36,7 +36,7 @@ def assert_png(path):
 def test_filter_grid_shows_the_first_conv_weights(lenet, tmp_path):
     fig = plots.plot_filters(lenet, save=tmp_path / "filters.png")
     assert_png(tmp_path / "filters.png")
-    w = lenet.conv1.weight.numpy()
+    w = lenet.conv1.weight.detach().numpy()
     for k in range(6):
         np.testing.assert_array_equal(image_data(fig.axes[k]), w[k, 0])
     limit = np.abs(w).max()
@@ -45,7 +45,7 @@ def test_filter_grid_shows_the_first_conv_weights(lenet, tmp_path):
 
 
 def test_filter_grid_of_a_named_layer_has_one_image_per_filter_and_input_channel(lenet):
-    w = lenet.conv2.weight.numpy()
+    w = lenet.conv2.weight.detach().numpy()
     fig = plots.plot_filters(lenet, layer="conv2")
     assert len(fig.axes) == 16 * 6 + 1  # and the colour bar
     np.testing.assert_array_equal(image_data(fig.axes[3 * 6 + 4]), w[3, 4])
@@ -59,7 +59,7 @@ def test_filter_grid_of_a_named_layer_has_one_image_per_filter_and_input_channel
 
 
 def test_filters_before_and_after_can_share_one_colour_scale(lenet):
-    before = lenet.conv1.weight.numpy().copy()
+    before = lenet.conv1.weight.detach().numpy().copy()
     after = before * 3
     limit = float(np.abs(after).max())
     figs = [plots.plot_filters(w, vmax=limit) for w in (before, after)]
@@ -71,7 +71,7 @@ def test_colour_filters_are_drawn_in_rgb():
     tg.manual_seed(0)
     model = resnet18(width=8)
     fig = plots.plot_filters(model)
-    w = model.conv1.weight.numpy()[2]  # (3, 7, 7)
+    w = model.conv1.weight.detach().numpy()[2]  # (3, 7, 7)
     shown = image_data(fig.axes[2])
     assert shown.shape == (7, 7, 3)
     np.testing.assert_allclose(shown * (w.max() - w.min()) + w.min(), w.transpose(1, 2, 0), atol=1e-6)
@@ -83,8 +83,8 @@ def test_feature_maps_are_the_named_modules_output_and_the_model_is_left_as_it_w
     fig = plots.plot_feature_maps(lenet, x, "act1", save=tmp_path / "maps.png")
     assert_png(tmp_path / "maps.png")
     with tg.no_grad():
-        expected = F.relu(lenet.conv1(x)).numpy()[0]
-    np.testing.assert_array_equal(image_data(fig.axes[0]), x.numpy()[0, 0])  # the input, first
+        expected = F.relu(lenet.conv1(x)).detach().numpy()[0]
+    np.testing.assert_array_equal(image_data(fig.axes[0]), x.detach().numpy()[0, 0])  # the input, first
     assert fig.axes[0].get_title() == "input"
     for k in range(6):
         np.testing.assert_array_equal(image_data(fig.axes[k + 1]), expected[k])
@@ -92,7 +92,7 @@ def test_feature_maps_are_the_named_modules_output_and_the_model_is_left_as_it_w
     assert fig.axes[-1].get_ylabel() == "act1 output"  # the colour bar says what it measures
     # Recorded through a forward hook, removed afterwards; the model is left as it was.
     assert "forward" not in vars(lenet.act1) and not lenet.act1._hook_table().post and lenet.training
-    maps = plots.capture_output(lenet, x.numpy()[0][None], "pool2")
+    maps = plots.capture_output(lenet, x.detach().numpy()[0][None], "pool2")
     assert maps.shape == (1, 16, 5, 5)
     with pytest.raises(KeyError, match="conv1"):
         plots.plot_feature_maps(lenet, x, "nope")
@@ -128,7 +128,7 @@ def test_gradient_norm_bars_are_each_layers_weight_gradient_norm(tmp_path):
     for ax, (title, net) in zip(fig.axes, nets.items()):
         weights = [(n, p) for n, p in net.named_parameters() if n.endswith("weight") and p.ndim >= 2]
         heights = [bar.get_height() for bar in ax.patches]
-        np.testing.assert_allclose(heights, [np.linalg.norm(p.grad.numpy()) for _, p in weights], rtol=1e-6)
+        np.testing.assert_allclose(heights, [np.linalg.norm(p.grad.detach().numpy()) for _, p in weights], rtol=1e-6)
         assert [t.get_text() for t in ax.get_xticklabels()] == [n[:-len(".weight")] for n, _ in weights]
         assert ax.get_title() == title and ax.get_yscale() == "log"
     assert len(fig.axes[1].patches) == len(fig.axes[0].patches) + 3  # the projection shortcuts

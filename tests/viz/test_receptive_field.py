@@ -269,7 +269,7 @@ def test_the_model_comes_back_untouched():
 
 def test_batch_norm_running_statistics_are_neutralised_and_restored():
     model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU(), nn.Conv2d(2, 1, 3))
-    model[1].running_mean.data[:] = 100.0      # would make every pre-activation negative
+    model[1].running_mean.array[:] = 100.0      # would make every pre-activation negative
     rf = receptive_field(model, (1, 1, 11, 11))
     assert_agree(rf, 5)
-    assert np.all(model[1].running_mean.data == 100.0)
+    assert np.all(model[1].running_mean.array == 100.0)

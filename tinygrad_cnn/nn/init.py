@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from ..autograd import no_grad
+from ..tensor import Tensor
 from ..random import get_rng
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -59,9 +60,9 @@ def _fan(tensor, mode: str) -> int:
 
 
 def _fill(tensor, values):
-    """Write `values` into tensor.data in place, in the tensor's own dtype, unrecorded."""
+    """Write `values` into the tensor in place (its version bumps), in its own dtype, unrecorded."""
     with no_grad():
-        tensor.data[...] = np.asarray(values, dtype=tensor.dtype)
+        tensor.copy_(Tensor(np.asarray(values, dtype=tensor.dtype)))
     return tensor
 
 

@@ -243,7 +243,7 @@ class Module(ForwardHooks):
             if set_to_none:
                 p.grad = None
             elif p.grad is not None:
-                p.grad = Tensor(np.zeros_like(p.data))
+                p.grad.zero_()
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze every parameter, e.g. a pretrained backbone."""
@@ -271,7 +271,7 @@ class Module(ForwardHooks):
             raise TypeError(f"Module.to: only floating dtypes are supported, got {dtype}")
         for tensor in list(self.parameters()) + list(self.buffers()):
             if tensor.dtype.kind == "f":
-                tensor.data, tensor.grad = tensor.data.astype(dtype), None
+                tensor.data, tensor.grad = tensor.array.astype(dtype), None
         return self
 
     def cuda(self, device=None) -> Module:
@@ -311,7 +311,7 @@ class Module(ForwardHooks):
         front of every key as given (as PyTorch: state_dict(prefix='net.') gives 'net.weight')."""
         destination = OrderedDict() if destination is None else destination
         for name, tensor in self._state_items():
-            destination[prefix + name] = tensor if keep_vars else tensor.data.copy()
+            destination[prefix + name] = tensor if keep_vars else tensor.array.copy()
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
@@ -332,7 +332,7 @@ class Module(ForwardHooks):
             if name not in state_dict:
                 continue
             value = state_dict[name]
-            array = value.data if isinstance(value, Tensor) else np.asarray(value)
+            array = value.array if isinstance(value, Tensor) else np.asarray(value)
             if array.shape != target.shape:
                 errors.append(f"size mismatch for {name}: copying a param with shape "
                               f"{Size(array.shape)} from checkpoint, the shape in current model "
@@ -359,8 +359,8 @@ class Module(ForwardHooks):
             for target, array in ready:
                 if assign:
                     target.data, target.grad = array, None
-                else:
-                    target.data[...] = array
+                else:   # in place: the same Parameter objects, their versions bumped
+                    target.copy_(Tensor(array))
         return IncompatibleKeys(missing, unexpected)
 
     # -- printing ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ class Parameter(Tensor):
         if data is None:
             data = np.empty((0,), dtype=np.float32)
         if isinstance(data, Tensor):
-            data = data.data
+            data = data.array  # shares memory, as torch.nn.Parameter(t)
         super().__init__(np.asarray(data), requires_grad=requires_grad)
 
     def __repr__(self) -> str:

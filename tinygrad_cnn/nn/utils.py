@@ -49,7 +49,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     params = _with_grads(parameters)
     if not params:
         return Tensor(np.asarray(0.0, dtype=np.float32))
-    norms = [np.linalg.norm(p.grad.data.ravel().astype(np.float64), ord=norm_type) for p in params]
+    norms = [np.linalg.norm(p.grad.array.ravel().astype(np.float64), ord=norm_type) for p in params]
     total = float(np.linalg.norm(np.asarray(norms), ord=norm_type))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients "
@@ -59,7 +59,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if not coefficient >= 1.0:  # also when nan, as PyTorch's clamp(max=1) lets nan through
         with np.errstate(invalid="ignore"):  # inf * 0 -> nan, silently, as in PyTorch
             for p in params:
-                p.grad.data *= coefficient  # in place: each .grad array belongs to its parameter
+                p.grad.mul_(coefficient)  # in place: each .grad belongs to its parameter
     return Tensor(np.asarray(total, dtype=params[0].grad.dtype))
 
 
@@ -72,7 +72,7 @@ def clip_grad_value_(parameters, clip_value) -> None:
     """
     clip_value = float(clip_value)
     for p in _with_grads(parameters):
-        np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+        p.grad.clamp_(-clip_value, clip_value)
 
 
 def parameters_to_vector(parameters) -> Tensor:
@@ -92,11 +92,11 @@ def vector_to_parameters(vec, parameters) -> None:
         raise TypeError(f"vector_to_parameters: expected vec to be a Tensor, got "
                         f"{type(vec).__name__}")
     tensors = [parameters] if isinstance(parameters, Tensor) else list(parameters)
-    sizes = [t.data.size for t in tensors]
+    sizes = [t.numel() for t in tensors]
     if vec.ndim != 1 or vec.shape[0] != sum(sizes):
         raise ValueError(f"vector_to_parameters: vec must be 1-D with {sum(sizes)} entries (the "
                          f"parameters' total size), got shape {vec.shape}")
     start = 0
     for t, size in zip(tensors, sizes):
-        t.data = vec.data[start:start + size].reshape(t.shape)
+        t.data = vec.array[start:start + size].reshape(t.shape)
         start += size

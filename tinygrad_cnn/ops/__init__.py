@@ -24,7 +24,7 @@ from .elementwise import Abs, Add, Cast, Clamp, Div, Exp, Log, Mul, Neg, Pow, Po
 from .fast import Conv2d, MaxPool2d  # same math as conv.Conv2d / pool.MaxPool2d, faster kernels
 from .linear import Linear, MatMul
 from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
-from .movement import Cat, Expand, GetItem, Pad, Permute, Reshape, UpsampleNearest2d
+from .movement import Cat, Expand, GetItem, IndexPut, Pad, Permute, Reshape, UpsampleNearest2d
 from .norm import BatchNorm
 from .pool import AvgPool2d, MaxUnpool2d
 from .reduce import Max, Sum
@@ -33,7 +33,7 @@ PRIMITIVES = (
     Add, Sub, Mul, Div, Neg, Pow, Power, Exp, Log, Sqrt, Abs, Clamp, Where, Cast,
     ReLU, Sigmoid, Tanh,
     Sum, Max,
-    Reshape, Permute, GetItem, Pad, Cat, Expand, UpsampleNearest2d,
+    Reshape, Permute, GetItem, IndexPut, Pad, Cat, Expand, UpsampleNearest2d,
     MatMul, Linear,
     Conv2d, ConvTranspose2d,
     MaxPool2d, AvgPool2d, MaxUnpool2d,

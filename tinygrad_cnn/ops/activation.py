@@ -13,13 +13,14 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x > 0)  # the 0/1 mask is all backward needs
-        return np.maximum(x, 0)
+        y = np.maximum(x, 0)
+        ctx.save_for_backward(y)  # y > 0 exactly where x > 0; PyTorch saves the output too
+        return y
 
     @staticmethod
     def backward(ctx, dy):
-        positive, = ctx.saved_arrays
-        return dy * positive
+        y, = ctx.saved_arrays
+        return dy * (y > 0)
 
 
 class Sigmoid(Function):

@@ -40,7 +40,9 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # each side's gradient needs the other side: save only what a wanted gradient needs
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[0] else None)
         return a * b
 
     @staticmethod
@@ -58,7 +60,7 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         return a / b
 
     @staticmethod
@@ -192,13 +194,13 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(np.sign(x))
+        ctx.save_for_backward(x)
         return np.abs(x)
 
     @staticmethod
     def backward(ctx, dy):
-        sign, = ctx.saved_arrays
-        return dy * sign
+        x, = ctx.saved_arrays
+        return dy * np.sign(x)
 
 
 class Clamp(Function):
@@ -211,17 +213,18 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx, x, *, low, high):
-        inside = np.ones(x.shape, dtype=bool)
-        if low is not None:
-            inside &= x >= low
-        if high is not None:
-            inside &= x <= high
-        ctx.save_for_backward(inside)
+        ctx.save_for_backward(x)
+        ctx.low, ctx.high = low, high
         return np.clip(x, low, high).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, dy):
-        inside, = ctx.saved_arrays
+        x, = ctx.saved_arrays
+        inside = np.ones(x.shape, dtype=bool)
+        if ctx.low is not None:
+            inside &= x >= ctx.low
+        if ctx.high is not None:
+            inside &= x <= ctx.high
         return dy * inside
 
 

@@ -14,22 +14,27 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # da needs b and db needs a: save only what a wanted gradient needs (as PyTorch)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[0] else None)
+        ctx.a_shape, ctx.b_shape = a.shape, b.shape
         return np.matmul(a, b)
 
     @staticmethod
     def backward(ctx, dy):
         a, b = ctx.saved_arrays
-        a2 = a[None, :] if a.ndim == 1 else a                              # (..., M, K)
-        b2 = b[:, None] if b.ndim == 1 else b                              # (..., K, P)
-        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-        dy2 = dy.reshape(batch + (a2.shape[-2], b2.shape[-1]))             # (..., M, P)
+        a2_shape = (1,) + ctx.a_shape if len(ctx.a_shape) == 1 else ctx.a_shape      # (..., M, K)
+        b2_shape = ctx.b_shape + (1,) if len(ctx.b_shape) == 1 else ctx.b_shape      # (..., K, P)
+        batch = np.broadcast_shapes(a2_shape[:-2], b2_shape[:-2])
+        dy2 = dy.reshape(batch + (a2_shape[-2], b2_shape[-1]))                       # (..., M, P)
         da = db = None
         # A vector operand was broadcast over the batch, so its gradient is summed back here.
         if ctx.needs_input_grad[0]:
-            da = unbroadcast(dy2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)  # (..., M, K)
+            b2 = b.reshape(b2_shape)
+            da = unbroadcast(dy2 @ np.swapaxes(b2, -1, -2), a2_shape).reshape(ctx.a_shape)
         if ctx.needs_input_grad[1]:
-            db = unbroadcast(np.swapaxes(a2, -1, -2) @ dy2, b2.shape).reshape(b.shape)  # (..., K, P)
+            a2 = a.reshape(a2_shape)
+            db = unbroadcast(np.swapaxes(a2, -1, -2) @ dy2, b2_shape).reshape(ctx.b_shape)
         return da, db
 
 
@@ -44,7 +49,8 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx, x, w, b=None):
-        ctx.save_for_backward(x, w)
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None,   # dW needs x
+                              w if ctx.needs_input_grad[0] else None)   # dx needs w
         y = x @ w.T                                   # (N, O)
         return y + b if b is not None else y
 

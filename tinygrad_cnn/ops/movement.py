@@ -9,6 +9,8 @@ class Reshape(Function):
 
     spatial = "reshape"
 
+    returns_view = True  # numpy returns a view when it can; the engine checks
+
     @staticmethod
     def forward(ctx, x, *, shape):
         ctx.x_shape = x.shape
@@ -24,6 +26,8 @@ class Permute(Function):
     Backward applies the inverse permutation to dy."""
 
     spatial = "remap"
+
+    returns_view = True  # numpy returns a view when it can; the engine checks
 
     @staticmethod
     def forward(ctx, x, *, dims):
@@ -43,16 +47,47 @@ class GetItem(Function):
 
     spatial = "index"
 
+    returns_view = True  # numpy returns a view when it can; the engine checks
+
     @staticmethod
     def forward(ctx, x, *, index):
         ctx.x_shape, ctx.x_dtype, ctx.index = x.shape, x.dtype, index
-        return np.asarray(x[index])
+        key = index if isinstance(index, tuple) else (index,)
+        if all(k is None or isinstance(k, (int, np.integer, slice)) for k in key):
+            key = key + (Ellipsis,)  # x[0] of a vector is then a 0-d view, not a copied scalar
+        return np.asarray(x[key])
 
     @staticmethod
     def backward(ctx, dy):
         dx = np.zeros(ctx.x_shape, dtype=np.result_type(dy, ctx.x_dtype))
         np.add.at(dx, ctx.index, dy)  # add.at, unlike dx[index] += dy, sums repeated indices
         return dx
+
+
+class IndexPut(Function):
+    """y = x with y[index] = v, v broadcast to the indexed shape (what `x[index] = v` records).
+
+    dx = dy with the written positions zeroed (their old values no longer reach y);
+    dv = dy[index], summed back to v's shape by the engine."""
+
+    spatial = "remap"
+
+    @staticmethod
+    def forward(ctx, x, v, *, index):
+        ctx.index = index
+        y = x.copy()
+        y[index] = v
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):
+        dx = dv = None
+        if ctx.needs_input_grad[0]:
+            dx = dy.copy()
+            dx[ctx.index] = 0
+        if ctx.needs_input_grad[1]:
+            dv = dy[ctx.index]
+        return dx, dv
 
 
 class Pad(Function):
@@ -91,6 +126,8 @@ class Expand(Function):
     """y = x broadcast to `shape` (no copy).   dx = dy summed over the broadcast axes."""
 
     spatial = "pointwise"
+
+    returns_view = True  # numpy returns a view when it can; the engine checks
 
     @staticmethod
     def forward(ctx, x, *, shape):

@@ -64,18 +64,18 @@ class Adam(Optimizer):
         state = self.state[p]
         if not state:
             state["step"] = 0.0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
+            state["exp_avg"] = np.zeros_like(p.array)
+            state["exp_avg_sq"] = np.zeros_like(p.array)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(p.data)
+                state["max_exp_avg_sq"] = np.zeros_like(p.array)
         if group["maximize"]:
             grad = -grad
         state["step"] = step = float(state["step"]) + 1
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                p.data *= 1 - lr * weight_decay
+                p.array[...] *= 1 - lr * weight_decay
             else:
-                grad = grad + weight_decay * p.data
+                grad = grad + weight_decay * p.array
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         exp_avg += (1 - beta1) * (grad - exp_avg)  # = beta1 * m + (1 - beta1) * g, as torch's lerp
         exp_avg_sq *= beta2
@@ -85,7 +85,7 @@ class Adam(Optimizer):
             exp_avg_sq = state["max_exp_avg_sq"]
         step_size = lr / (1 - beta1 ** step)
         denom = np.sqrt(exp_avg_sq) / math.sqrt(1 - beta2 ** step) + eps
-        p.data += -step_size * exp_avg / denom
+        p.array[...] += -step_size * exp_avg / denom
 
 
 class AdamW(Adam):

@@ -101,7 +101,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad = Tensor(np.zeros_like(p.data))
+                    p.grad.zero_()
 
     def step(self, closure=None):
         """Update every parameter that has a gradient (those with grad None are skipped).
@@ -118,11 +118,13 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
-                        self._update(p, p.grad.data, group)
+                        self._update(p, p.grad.array, group)
+                        # p changed in place: a graph that saved p now refuses to backward
+                        p._version_counter.bump()
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict) -> None:
-        """Change p.data in place from its gradient, using and updating self.state[p]."""
+        """Change p.array in place from its gradient, using and updating self.state[p]."""
         raise NotImplementedError(f"{type(self).__name__} does not define _update")
 
     # -- saving and restoring ---------------------------------------------------------------------
@@ -177,7 +179,7 @@ def _cast_state(name: str, value, p: Tensor):
     """A copy of one saved state value, floating arrays in the parameter's dtype (not 'step').
     Other array-likes (e.g. the torch tensors of a PyTorch optimizer's state dict) become arrays."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value.array
     elif hasattr(value, "__array__") and not isinstance(value, np.ndarray):
         value = np.asarray(value)
     if name == "step":

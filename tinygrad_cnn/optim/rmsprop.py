@@ -57,16 +57,16 @@ class RMSprop(Optimizer):
         state = self.state[p]
         if not state:  # the keys in PyTorch's order
             state["step"] = 0.0
-            state["square_avg"] = np.zeros_like(p.data)
+            state["square_avg"] = np.zeros_like(p.array)
             if momentum > 0:
-                state["momentum_buffer"] = np.zeros_like(p.data)
+                state["momentum_buffer"] = np.zeros_like(p.array)
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(p.data)
+                state["grad_avg"] = np.zeros_like(p.array)
         state["step"] = float(state["step"]) + 1
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * p.array
         square_avg = state["square_avg"]
         square_avg *= alpha
         square_avg += (1 - alpha) * grad * grad
@@ -81,9 +81,9 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]
             buf *= momentum
             buf += grad / root
-            p.data -= group["lr"] * buf
+            p.array[...] -= group["lr"] * buf
         else:
-            p.data -= group["lr"] * (grad / root)
+            p.array[...] -= group["lr"] * (grad / root)
 
 
 class Adagrad(Optimizer):
@@ -120,7 +120,7 @@ class Adagrad(Optimizer):
 
     def _init_state(self, p, group) -> None:
         self.state[p]["step"] = 0.0
-        self.state[p]["sum"] = np.full_like(p.data, group["initial_accumulator_value"])
+        self.state[p]["sum"] = np.full_like(p.array, group["initial_accumulator_value"])
 
     def _check_hyperparameters(self, group: dict) -> None:
         super()._check_hyperparameters(group)
@@ -134,7 +134,7 @@ class Adagrad(Optimizer):
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * p.array
         lr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         state["sum"] += grad * grad
-        p.data -= lr * (grad / (np.sqrt(state["sum"]) + group["eps"]))
+        p.array[...] -= lr * (grad / (np.sqrt(state["sum"]) + group["eps"]))

@@ -56,7 +56,7 @@ class SGD(Optimizer):
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * p.array
         if momentum != 0:
             state = self.state[p]  # only momentum needs state, as in PyTorch
             buf = state.get("momentum_buffer")
@@ -66,4 +66,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
-        p.data -= lr * grad
+        p.array[...] -= lr * grad

@@ -178,13 +178,13 @@ def explain_backward(loss, params=None, gradient=None, retain_graph=False) -> Ba
     steps = []
     for k, (node, dy_norm, grads) in enumerate(visits):
         passed = []
-        for parent, g in zip(node.parents, grads):
-            if parent.grad_fn is None:
+        for parent, edge, g in zip(node.parents, node.edges, grads):
+            if edge is None:
                 to = leaf_name(parent)
-            elif id(parent.grad_fn) in step_of:
-                to = f"#{step_of[id(parent.grad_fn)]} {function_name(parent.grad_fn.op)}"
+            elif id(edge) in step_of:
+                to = f"#{step_of[id(edge)]} {function_name(edge.op)}"
             else:  # its producer never ran: nothing needed a gradient through it
-                to = function_name(parent.grad_fn.op)
+                to = function_name(edge.op)
             passed.append(GradientPassed(to, tuple(parent.shape), None if g is None else g[0],
                                          None if g is None else g[1]))
         shapes = tuple(tuple(p.shape) for p in node.parents)

@@ -125,9 +125,9 @@ def _vertices(tr, output, sample) -> dict:
     hyper-parameters, inputs, and the summary of its value."""
     produced = {id(output.grad_fn): output}  # Node -> the tensor it made, read off its consumers
     for node in (tr.objects[o.id] for o in tr.ops):
-        for parent in node.parents:
-            if parent.grad_fn is not None:
-                produced[id(parent.grad_fn)] = parent
+        for parent, edge in zip(node.parents, node.edges):
+            if edge is not None:
+                produced[id(edge)] = parent
     classes, out = tr.module_classes, {}
     for o in tr.ops:
         node = tr.objects[o.id]

@@ -43,7 +43,7 @@ def _finish(fig, save):
 
 
 def _array(x) -> np.ndarray:
-    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _grid(count: int, ncols: int | None = None) -> tuple[int, int]:

@@ -119,8 +119,8 @@ def _xy(pair) -> str:
 def _positive_weights(model):
     """Give `model` positive averaging weights in float64 for the block, then restore every
     parameter's data, gradient and requires_grad and every buffer's data."""
-    saved_params = [(p, p.data, p.grad, p.requires_grad) for p in model.parameters()]
-    saved_buffers = [(b, b.data) for b in model.buffers()]
+    saved_params = [(p, p.array, p.grad, p.requires_grad) for p in model.parameters()]
+    saved_buffers = [(b, b.array) for b in model.buffers()]
     try:
         for name, p in model.named_parameters():
             if p.ndim >= 2:
@@ -133,7 +133,7 @@ def _positive_weights(model):
             if leaf in ("running_mean", "running_var"):
                 b.data = np.full(b.shape, 0.0 if leaf == "running_mean" else 1.0, dtype=np.float64)
             elif np.issubdtype(b.dtype, np.floating):
-                b.data = b.data.astype(np.float64)
+                b.data = b.array.astype(np.float64)
         yield
     finally:
         for p, data, grad, requires_grad in saved_params:
@@ -189,8 +189,8 @@ def _examine(model, shape, layer, rising: bool):
         node = followed[-1] if followed else maps[-1]
         name = node.scope or node.op
         produced = {id(out.grad_fn): out}
-        produced.update({id(p.grad_fn): p for n in graph.order for p in n.parents
-                         if p.grad_fn is not None})
+        produced.update({id(edge): p for n in graph.order for p, edge in zip(n.parents, n.edges)
+                         if edge is not None})
         target = produced[id(node)]
     if not isinstance(graph.geometry[id(node)], Geometry):
         raise ValueError(f"receptive_field: cannot follow the geometry through "
@@ -200,7 +200,7 @@ def _examine(model, shape, layer, rising: bool):
     seed = np.zeros(target.shape, dtype=target.dtype)
     seed[0, :, unit[0], unit[1]] = 1.0                                # every channel of the unit
     target.backward(seed)
-    mask = (x.grad.data[0] != 0).any(axis=0)                          # (H, W)
+    mask = (x.grad.array[0] != 0).any(axis=0)                          # (H, W)
     return name, target, unit, graph, node, mask
 
 

@@ -219,7 +219,8 @@ def trace(output, params=None) -> Trace:
     ops = []
     for node in nodes:
         shapes = tuple(tuple(p.shape) for p in node.parents)
-        ins = [op_ids[id(p.grad_fn)] if p.grad_fn is not None else leaf_id(p) for p in node.parents]
+        ins = [op_ids[id(edge)] if edge is not None else leaf_id(p)
+               for p, edge in zip(node.parents, node.edges)]
         ops.append(OpInfo(op_ids[id(node)], node.op, function_name(node.op),
                           op_label(node.op, node.params, shapes), node.scope,
                           tuple(node.output_shape), ins))

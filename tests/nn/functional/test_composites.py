@@ -27,7 +27,7 @@ def test_adaptive_avg_pool2d_gradient(seed, H, W, Ho, Wo):
 
 def test_adaptive_avg_pool2d_to_one_is_the_spatial_mean():
     x = tg.Tensor(uniform((2, 3, 5, 7), 0))
-    np.testing.assert_allclose(F.adaptive_avg_pool2d(x, 1).numpy()[..., 0, 0], x.numpy().mean((2, 3)))
+    np.testing.assert_allclose(F.adaptive_avg_pool2d(x, 1).numpy()[..., 0, 0], x.detach().numpy().mean((2, 3)))
 
 
 @gradchecks(F.binary_cross_entropy_with_logits)
@@ -42,7 +42,7 @@ def test_bce_with_logits_is_stable_and_has_gradient_minus_half_at_zero():
     x = tg.Tensor(np.array([0.0, 800.0, -800.0]), requires_grad=True)
     loss = F.binary_cross_entropy_with_logits(x, tg.Tensor(np.array([1.0, 1.0, 0.0])), reduction="sum")
     loss.backward()
-    assert np.isclose(loss.item(), np.log(2)) and np.isclose(x.grad.numpy()[0], -0.5)
+    assert np.isclose(loss.item(), np.log(2)) and np.isclose(x.grad.detach().numpy()[0], -0.5)
 
 
 @gradchecks(F.mse_loss)
@@ -81,9 +81,9 @@ def test_local_response_norm_reads_a_3d_input_as_n_c_l():
 def test_batch_norm_takes_a_bias_without_a_weight():
     x, bias = tg.tensor(np.array([[1.0, 2.0], [3.0, 6.0]])), leaf([10.0, -1.0])
     y = F.batch_norm(x, None, None, None, bias, training=True, eps=0.0)
-    np.testing.assert_allclose(y.numpy(), [[9.0, -2.0], [11.0, 0.0]])
+    np.testing.assert_allclose(y.detach().numpy(), [[9.0, -2.0], [11.0, 0.0]])
     y.sum().backward()
-    np.testing.assert_array_equal(bias.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(bias.grad.detach().numpy(), [2.0, 2.0])
 
 
 @gradchecks(F.l1_loss)
@@ -107,10 +107,10 @@ def test_binary_cross_entropy_floors_the_logs_and_keeps_gradients_finite():
     p = tg.Tensor(np.array([0.0, 1.0, 0.5, 1.0]), requires_grad=True)
     t = tg.Tensor(np.array([1.0, 0.0, 1.0, 1.0]))
     loss = F.binary_cross_entropy(p, t, reduction="none")
-    np.testing.assert_allclose(loss.numpy(), [100.0, 100.0, np.log(2), 0.0])
+    np.testing.assert_allclose(loss.detach().numpy(), [100.0, 100.0, np.log(2), 0.0])
     loss.sum().backward()
     # (p - t) / max(p (1 - p), 1e-12): PyTorch's guard for saturated probabilities
-    np.testing.assert_allclose(p.grad.numpy(), [-1e12, 1e12, -2.0, 0.0])
+    np.testing.assert_allclose(p.grad.detach().numpy(), [-1e12, 1e12, -2.0, 0.0])
 
 
 def test_binary_cross_entropy_agrees_with_the_logits_version():
@@ -123,7 +123,7 @@ def test_binary_cross_entropy_agrees_with_the_logits_version():
 def test_one_hot():
     out = F.one_hot(tg.tensor([[0, 2], [1, 0]]), num_classes=4)
     assert out.dtype == np.int64 and out.shape == (2, 2, 4)
-    np.testing.assert_array_equal(out.numpy()[0], [[1, 0, 0, 0], [0, 0, 1, 0]])
+    np.testing.assert_array_equal(out.detach().numpy()[0], [[1, 0, 0, 0], [0, 0, 1, 0]])
     assert F.one_hot(tg.tensor([3, 1])).shape == (2, 4)  # num_classes inferred as max + 1
 
 
@@ -135,7 +135,7 @@ def test_losses_take_pytorchs_positional_order_and_legacy_reduction_flags():
     assert F.nll_loss(logits, target, None, None, -100, False).shape == (3,)
     a, b = tg.Tensor(uniform((2, 3), 2)), tg.Tensor(uniform((2, 3), 3))
     assert F.mse_loss(a, b, reduce=False).shape == (2, 3)
-    assert np.isclose(F.l1_loss(a, b, size_average=False).item(), np.abs(a.numpy() - b.numpy()).sum())
+    assert np.isclose(F.l1_loss(a, b, size_average=False).item(), np.abs(a.detach().numpy() - b.detach().numpy()).sum())
 
 
 def test_mse_and_l1_weights_divide_the_mean_by_the_total_weight():
@@ -149,8 +149,13 @@ def test_mse_and_l1_weights_divide_the_mean_by_the_total_weight():
 
 def test_inplace_activations_write_into_a_tensor_outside_the_graph():
     x = tg.Tensor(np.array([-1.0, 2.0]))
-    assert F.relu(x, inplace=True) is x and x.numpy().tolist() == [0.0, 2.0]
-    y = tg.Tensor(np.array([-1.0, 2.0]), requires_grad=True)
-    out = F.leaky_relu(y, 0.5, inplace=True)          # on the graph: a new tensor, same values
-    assert out is not y and out.numpy().tolist() == [-0.5, 2.0]
+    assert F.relu(x, inplace=True) is x and x.detach().numpy().tolist() == [0.0, 2.0]
+    leaf = tg.Tensor(np.array([-1.0, 2.0]), requires_grad=True)
+    y = leaf * 1.0
+    out = F.leaky_relu(y, 0.5, inplace=True)          # on the graph too: y itself, rebased
+    assert out is y and y.detach().numpy().tolist() == [-0.5, 2.0]
+    y.sum().backward()
+    assert leaf.grad.tolist() == [0.5, 1.0]
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        F.relu(leaf, inplace=True)                     # as PyTorch: a leaf that requires grad
     assert F.softmax(tg.tensor([[1.0, 2.0]]), 1, dtype=tg.float64).dtype == np.float64

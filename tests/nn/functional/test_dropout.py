@@ -28,18 +28,18 @@ def test_dropout2d_zeroes_whole_channels_and_scales_the_rest():
     x = leaf(np.random.default_rng(1).uniform(1, 2, (8, 50, 3, 3)))  # no zeros of its own
     y = F.dropout2d(x, p=0.4)
     y.sum().backward()
-    dropped = (y.numpy() == 0).all(axis=(2, 3))                       # (N, C)
-    kept = (y.numpy() != 0).all(axis=(2, 3))
+    dropped = (y.detach().numpy() == 0).all(axis=(2, 3))                       # (N, C)
+    kept = (y.detach().numpy() != 0).all(axis=(2, 3))
     assert (dropped | kept).all()                                     # never a partial channel
     assert 0.3 < dropped.mean() < 0.5
-    np.testing.assert_allclose(y.numpy()[kept], x.numpy()[kept] / 0.6)
-    np.testing.assert_allclose(x.grad.numpy(), np.broadcast_to(kept[:, :, None, None] / 0.6, x.shape))
+    np.testing.assert_allclose(y.detach().numpy()[kept], x.detach().numpy()[kept] / 0.6)
+    np.testing.assert_allclose(x.grad.detach().numpy(), np.broadcast_to(kept[:, :, None, None] / 0.6, x.shape))
 
 
 def test_dropout2d_is_reproducible_with_manual_seed():
     x = tg.ones(4, 6, 2, 2)
     tg.manual_seed(3)
-    first = F.dropout2d(x).numpy()
+    first = F.dropout2d(x).detach().numpy()
     tg.manual_seed(3)
     np.testing.assert_array_equal(F.dropout2d(x).numpy(), first)
 
@@ -51,4 +51,4 @@ def test_dropout2d_eval_and_extreme_probabilities():
     np.testing.assert_array_equal(F.dropout2d(x, 1.0).numpy(), np.zeros(x.shape))
     with pytest.warns(UserWarning, match="3-D input"):
         y = F.dropout2d(tg.ones(2, 8, 5), 0.5)  # read as (N, C, L), as PyTorch does
-    assert ((y.numpy() == 0).all(-1) | (y.numpy() != 0).all(-1)).all()
+    assert ((y.detach().numpy() == 0).all(-1) | (y.detach().numpy() != 0).all(-1)).all()

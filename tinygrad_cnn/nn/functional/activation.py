@@ -8,19 +8,15 @@ from ...functions import where
 from ._checks import check_tensor
 
 
-def _in_place(input, result, inplace):
-    """PyTorch's inplace=True: the result written into `input`, which is returned. Only for
-    tensors outside the graph (numpy ops cannot rewrite a recorded input); a tensor that
-    requires grad gets the result as a new tensor, with the same values."""
-    if not inplace or input.requires_grad:
-        return result
-    input.data[...] = result.data
-    return input
+def _in_place(input, compute, inplace):
+    """PyTorch's inplace=True: `compute(input)` written into `input`, which is returned (with
+    the in-place rules of tensor_inplace.py); otherwise the result as a new tensor."""
+    return input._in_place(compute) if inplace else compute(input)
 
 
 def relu(input, inplace=False):
     """max(input, 0); gradient 0 at 0."""
-    return _in_place(input, ops.ReLU.apply(check_tensor("relu", "input", input)), inplace)
+    return _in_place(check_tensor("relu", "input", input), ops.ReLU.apply, inplace)
 
 
 def sigmoid(input):
@@ -36,7 +32,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     check_tensor("leaky_relu", "input", input)
     if not isinstance(negative_slope, (int, float)):
         raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
-    return _in_place(input, where(input > 0, input, input * float(negative_slope)), inplace)
+    slope = float(negative_slope)
+    return _in_place(input, lambda x: where(x > 0, x, x * slope), inplace)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -46,14 +43,14 @@ def elu(input, alpha=1.0, inplace=False):
         raise TypeError(f"elu: alpha must be a number, got {alpha!r}")
     # e^x only of the non-positive part: the unused branch must not overflow to inf, whose
     # zero gradient would turn into 0 * inf = nan
-    negative_part = (input.clamp(max=0).exp() - 1) * float(alpha)
-    return _in_place(input, where(input > 0, input, negative_part), inplace)
+    alpha = float(alpha)
+    return _in_place(input, lambda x: where(x > 0, x, (x.clamp(max=0).exp() - 1) * alpha), inplace)
 
 
 def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish)."""
     check_tensor("silu", "input", input)
-    return _in_place(input, input * ops.Sigmoid.apply(input), inplace)
+    return _in_place(input, lambda x: x * ops.Sigmoid.apply(x), inplace)
 
 
 def _dim(fn, input, dim):

@@ -20,8 +20,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0:
         return input
     if p == 1:
-        return _in_place(input, input * 0.0, inplace)
-    return _in_place(input, ops.Dropout.apply(input, p=float(p)), inplace)
+        return _in_place(input, lambda x: x * 0.0, inplace)
+    return _in_place(input, lambda x: ops.Dropout.apply(x, p=float(p)), inplace)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
@@ -48,4 +48,4 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
         scale = np.zeros(mask_shape, dtype=input.dtype)
     else:
         scale = ((get_rng().random(mask_shape) >= p) / (1 - p)).astype(input.dtype)
-    return _in_place(input, input * Tensor(scale), inplace)
+    return _in_place(input, lambda x: x * Tensor(scale), inplace)

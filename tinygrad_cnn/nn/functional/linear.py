@@ -27,20 +27,7 @@ def linear(input, weight, bias=None):
 
 
 def matmul(input, other):
-    """Matrix product with numpy/torch batching rules."""
+    """Matrix product with numpy/torch batching rules (Tensor.matmul holds the checks)."""
     check_tensor("matmul", "input", input, floating=False)
     check_tensor("matmul", "other", other, floating=False)
-    if input.ndim == 0 or other.ndim == 0:
-        raise ValueError(f"matmul: both arguments need at least 1 dimension, got shapes "
-                         f"{input.shape} and {other.shape}")
-    inner_a = input.shape[-1]
-    inner_b = other.shape[0] if other.ndim == 1 else other.shape[-2]
-    if inner_a != inner_b:
-        raise ValueError(f"matmul: inner dimensions differ: input {input.shape} has {inner_a} "
-                         f"columns but other {other.shape} has {inner_b} rows")
-    check_same_dtype("matmul", input=input, other=other)  # PyTorch does not promote here
-    try:
-        np.broadcast_shapes(input.shape[:-2], other.shape[:-2])
-    except ValueError:
-        raise ValueError(f"matmul: batch dimensions of {input.shape} and {other.shape} do not broadcast") from None
-    return ops.MatMul.apply(input, other)
+    return input.matmul(other)

@@ -25,7 +25,7 @@ def _check_class_target(fn, input, target, ignore_index, weight):
                          f"{input.shape} (expected target shape {expected})")
     if not np.issubdtype(target.dtype, np.integer):
         raise TypeError(f"{fn}: class-index targets must be integers, got dtype {target.dtype}")
-    kept = target.data[target.data != ignore_index]
+    kept = target.array[target.array != ignore_index]
     if kept.size and (kept.min() < 0 or kept.max() >= C):
         bad = kept.max() if kept.max() >= C else kept.min()
         raise ValueError(f"{fn}: target contains class {bad} but input has {C} classes "
@@ -47,11 +47,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     check_reduction(fn, reduction)
     _check_class_target(fn, input, target, ignore_index, weight)
     if input.ndim == 1:  # one unbatched sample
-        return nll_loss(input.unsqueeze(0), Tensor(target.data.reshape(1)), weight,
+        return nll_loss(input.unsqueeze(0), Tensor(target.array.reshape(1)), weight,
                         ignore_index=ignore_index,
                         reduction=reduction if reduction != "none" else "sum")
-    return ops.NLLLoss.apply(input, target=target.data, ignore_index=ignore_index,
-                             weight=None if weight is None else weight.data, reduction=reduction)
+    return ops.NLLLoss.apply(input, target=target.array, ignore_index=ignore_index,
+                             weight=None if weight is None else weight.array, reduction=reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -79,12 +79,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     w_shape = [1] * input.ndim
     w_shape[class_axis] = C
     weighted = logp * weight.reshape(*w_shape) if weight is not None else logp
-    keep = target.data != ignore_index
+    keep = target.array != ignore_index
     # a select, not a product with the 0/1 mask: ignored positions must get a zero gradient
     # even when the mean below divides by a total weight of 0 (nan * 0 would be nan)
     smooth = where(Tensor(keep), -(weighted.sum(dim=class_axis)), 0.0)
     if reduction == "mean":
-        denominator = weight.data[target.data[keep]].sum() if weight is not None else keep.sum()
+        denominator = weight.array[target.array[keep]].sum() if weight is not None else keep.sum()
         with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 = nan, as PyTorch
             smooth = smooth.sum() / float(denominator)
     elif reduction == "sum":
@@ -208,9 +208,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     fn = "binary_cross_entropy"
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_same_shape_pair(fn, input, target, reduction)
-    if input.data.size and (np.nanmin(input.data) < 0 or np.nanmax(input.data) > 1):
+    if input.array.size and (np.nanmin(input.array) < 0 or np.nanmax(input.array) > 1):
         raise ValueError(f"{fn}: input must hold probabilities in [0, 1], got values from "
-                         f"{np.nanmin(input.data):g} to {np.nanmax(input.data):g} (shape "
+                         f"{np.nanmin(input.array):g} to {np.nanmax(input.array):g} (shape "
                          f"{input.shape}); apply sigmoid first or use binary_cross_entropy_with_logits")
     if weight is not None:
         _check_broadcasts(fn, "weight", weight, input)

@@ -43,8 +43,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     tensors = [input] + [t for t in (weight, bias) if t is not None]
     return ops.BatchNorm.apply(
         *tensors, training=bool(training), momentum=float(momentum), eps=float(eps),
-        running_mean=None if running_mean is None else running_mean.data,
-        running_var=None if running_var is None else running_var.data)
+        running_mean=None if running_mean is None else running_mean.array,
+        running_var=None if running_var is None else running_var.array)
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):

@@ -88,12 +88,12 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     stride = kernel if stride is None else int_or_pair(fn, "stride", stride)
     padding = int_or_pair(fn, "padding", padding, minimum=0)
     H, W = _unpool_size(fn, input, kernel, stride, padding, output_size)
-    if indices.data.size and not 0 <= indices.data.min() <= indices.data.max() < H * W:
+    if indices.array.size and not 0 <= indices.array.min() <= indices.array.max() < H * W:
         raise ValueError(f"{fn}: indices must lie in [0, {H * W}) for the output plane "
-                         f"({H}, {W}), found values from {indices.data.min()} to "
-                         f"{indices.data.max()} (input shape {input.shape})")
+                         f"({H}, {W}), found values from {indices.array.min()} to "
+                         f"{indices.array.max()} (input shape {input.shape})")
     x = input.unsqueeze(0) if input.ndim == 3 else input
-    index = indices.data.reshape(x.shape).astype(np.int64, copy=False)
+    index = indices.array.reshape(x.shape).astype(np.int64, copy=False)
     y = ops.MaxUnpool2d.apply(x, indices=index, output_size=(H, W))
     return y.squeeze(0) if input.ndim == 3 else y
 
@@ -177,7 +177,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     N, C = x.shape[:2]
     rows, cols = _adaptive_cells(H, Ho), _adaptive_cells(W, Wo)         # (Ho, KH), (Wo, KW)
     KH, KW = rows.shape[1], cols.shape[1]
-    windows = x.data[:, :, rows[:, None, :, None], cols[None, :, None, :]]  # (N, C, Ho, Wo, KH, KW)
+    windows = x.array[:, :, rows[:, None, :, None], cols[None, :, None, :]]  # (N, C, Ho, Wo, KH, KW)
     windows = windows.reshape(N, C, Ho, Wo, KH * KW)
     winner = windows.argmax(-1)                                         # (N, C, Ho, Wo), first max
     is_nan = np.isnan(windows)

@@ -100,7 +100,7 @@ def one_hot(tensor, num_classes=-1):
         raise TypeError(f"{fn}: tensor must hold integer class indices, got dtype {tensor.dtype}")
     if not isinstance(num_classes, (int, np.integer)) or num_classes < -1:
         raise ValueError(f"{fn}: num_classes must be a positive int or -1, got {num_classes!r}")
-    indices = tensor.data
+    indices = tensor.array
     if indices.size and indices.min() < 0:
         raise ValueError(f"{fn}: class indices must be >= 0, got {indices.min()} (shape {tensor.shape})")
     if num_classes == -1:

@@ -9,7 +9,7 @@ class ReLU(Module):
     """y = max(x, 0), elementwise. The gradient at x == 0 is 0, as in PyTorch.
 
     Args:
-        inplace: accepted so PyTorch code runs unchanged; the result is always a new tensor
+        inplace: write the result into the input (PyTorch's in-place rules apply).
             (NOTE: in-place updates would corrupt arrays saved for backward).
 
     Shape:
@@ -26,7 +26,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.relu(input)
+        return F.relu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -37,7 +37,7 @@ class LeakyReLU(Module):
 
     Args:
         negative_slope: the slope for x <= 0 (default 0.01).
-        inplace: accepted for PyTorch code; the result is always a new tensor.
+        inplace: write the result into the input (PyTorch's in-place rules apply).
     """
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
@@ -46,7 +46,7 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -57,7 +57,7 @@ class ELU(Module):
 
     Args:
         alpha: the negative saturation value is -alpha (default 1.0).
-        inplace: accepted for PyTorch code; the result is always a new tensor.
+        inplace: write the result into the input (PyTorch's in-place rules apply).
     """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
@@ -66,7 +66,7 @@ class ELU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -80,7 +80,7 @@ class SiLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.silu(input)
+        return F.silu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""

@@ -12,7 +12,7 @@ class Dropout(Module):
 
     Args:
         p: probability of zeroing an element, in [0, 1].
-        inplace: accepted for PyTorch compatibility; the result is always a new tensor.
+        inplace: write the result into the input (PyTorch's in-place rules apply).
 
     Shape:
         input (*) -> output (*), the same shape.
@@ -30,7 +30,7 @@ class Dropout(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.dropout(input, self.p, self.training)
+        return F.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
@@ -44,7 +44,7 @@ class Dropout2d(Module):
 
     Args:
         p: probability of zeroing a channel, in [0, 1].
-        inplace: accepted for PyTorch compatibility; the result is always a new tensor.
+        inplace: write the result into the input (PyTorch's in-place rules apply).
 
     Shape:
         input (N, C, H, W) -> output (N, C, H, W).
@@ -63,7 +63,7 @@ class Dropout2d(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.dropout2d(input, self.p, self.training)
+        return F.dropout2d(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
