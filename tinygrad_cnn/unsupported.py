@@ -20,10 +20,14 @@ HINTS = {
     "torch.hub": "no downloads; tinygrad_cnn.vision.models has the zoo",
     "torch.onnx": "no ONNX export",
     "torch.utils.tensorboard": "log with print or matplotlib (tinygrad_cnn.viz plots curves)",
-    "torchvision.datasets.CIFAR10": "load the arrays yourself and wrap them in TensorDataset, "
-                                    "or use FakeData / ImageFolder",
-    "torchvision.datasets.CIFAR100": "load the arrays yourself and wrap them in TensorDataset",
-    "torchvision.transforms.ColorJitter": "colour augmentation is not provided",
+    "torchvision.datasets.ImageNet": "no downloads or ImageNet archives; point ImageFolder at "
+                                     "extracted class folders",
+    "torchvision.transforms.AutoAugment": "no learned augmentation policies; compose "
+                                          "ColorJitter, RandomRotation, RandomResizedCrop, ...",
+    "torchvision.transforms.RandAugment": "no augmentation policies; compose ColorJitter, "
+                                          "RandomRotation, RandomResizedCrop, ...",
+    "torchvision.transforms.TrivialAugmentWide": "no augmentation policies; compose ColorJitter, "
+                                                 "RandomRotation, RandomResizedCrop, ...",
     "torchvision.transforms.v2": "use torchvision.transforms (v1 names)",
 }
 

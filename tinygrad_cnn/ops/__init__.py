@@ -1,7 +1,7 @@
 """Every primitive op of the library: each is one Function class whose forward and backward sit
 side by side, with the math in its docstring.
 
-Suggested reading order: elementwise -> activation -> reduce -> movement -> linear -> _windows ->
+Suggested reading order: elementwise -> activation -> special -> reduce -> movement -> linear -> _windows ->
 conv -> pool -> norm -> loss -> dropout. Composite functions (softmax, cross_entropy, ...) are built
 from these in nn/functional.py.
 
@@ -28,10 +28,11 @@ from .movement import Cat, Expand, GetItem, IndexPut, Pad, Permute, Reshape, Ups
 from .norm import BatchNorm
 from .pool import AvgPool2d, MaxUnpool2d
 from .reduce import Max, Sum
+from .special import Erf
 
 PRIMITIVES = (
     Add, Sub, Mul, Div, Neg, Pow, Power, Exp, Log, Sqrt, Abs, Clamp, Where, Cast,
-    ReLU, Sigmoid, Tanh,
+    ReLU, Sigmoid, Tanh, Erf,
     Sum, Max,
     Reshape, Permute, GetItem, IndexPut, Pad, Cat, Expand, UpsampleNearest2d,
     MatMul, Linear,

@@ -1,9 +1,9 @@
 """torchvision.datasets with torchvision's constructor signatures: MNIST, FashionMNIST,
-ImageFolder and FakeData. Samples are (image, target): the image a PIL image when Pillow is
-installed (as torchvision), otherwise a numpy array laid out as PIL's (H, W[, C]); the
-transforms in tinygrad_cnn.vision.transforms accept both.
+CIFAR10 and CIFAR100 (in cifar.py), ImageFolder and FakeData. Samples are (image, target): the
+image a PIL image when Pillow is installed (as torchvision), otherwise a numpy array laid out
+as PIL's (H, W[, C]); the transforms in tinygrad_cnn.vision.transforms accept both.
 
-These classes never download: MNIST and FashionMNIST read the IDX files from `root` (also in
+These classes never download (CIFAR: see cifar.py): MNIST and FashionMNIST read the IDX files from `root` (also in
 torchvision's `<root>/MNIST/raw` layout), $TINYGRAD_CNN_DATA, or the Debian package
 dataset-fashion-mnist; `download=True` explains where to put the files instead of waiting on a
 network. (tinygrad_cnn.data.datasets.load_mnist(download=True) fetches and checks them.)"""
@@ -14,33 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.dataset import Dataset
 from ..data.datasets import mnist as idx_sources
 from ..tensor import Tensor
-from ._images import Image, require_pillow
+from ._dataset_base import VisionDataset as _VisionDataset, as_image as _as_image
+from ._images import require_pillow
+from .cifar import CIFAR10, CIFAR100
 from ..unsupported import namespace_getattr
 
-__all__ = ["MNIST", "FashionMNIST", "ImageFolder", "FakeData", "IMG_EXTENSIONS"]
+__all__ = ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageFolder", "FakeData",
+           "IMG_EXTENSIONS"]
 
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
-
-
-def _as_image(array: np.ndarray):
-    """A PIL image when Pillow is there (torchvision's sample type), else the array itself."""
-    return Image.fromarray(array) if Image is not None else array
-
-
-class _VisionDataset(Dataset):
-    def __init__(self, root, transform=None, target_transform=None):
-        self.root = None if root is None else os.fspath(root)
-        self.transform, self.target_transform = transform, target_transform
-
-    def _apply(self, image, target):
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
 
 
 class MNIST(_VisionDataset):

@@ -1,6 +1,8 @@
 """torchvision.transforms for CNN training: ToTensor, PILToTensor, ToPILImage, Normalize, Resize,
 CenterCrop, RandomCrop, RandomResizedCrop, RandomHorizontalFlip, RandomVerticalFlip, Grayscale,
-Pad, Compose and Lambda.
+Pad, Compose and Lambda here; ColorJitter and RandomGrayscale (_color.py); RandomRotation,
+GaussianBlur, RandomErasing and InterpolationMode (_geometry.py); RandomApply, RandomChoice and
+RandomOrder (_random_apply.py).
 
 Each takes a PIL image (when Pillow is installed), a numpy array laid out as PIL's (H, W[, C])
 or a Tensor (C, H, W) and returns the same form (ToTensor and PILToTensor return tensors). Random
@@ -17,12 +19,17 @@ from ..data.transforms import Compose
 from ..nn import functional as F
 from ..random import get_rng
 from ..tensor import Tensor
+from ._color import ColorJitter, RandomGrayscale
+from ._geometry import GaussianBlur, InterpolationMode, RandomErasing, RandomRotation
 from ._images import as_chw, hwc, is_pil, require_pillow
+from ._random_apply import RandomApply, RandomChoice, RandomOrder
 from ..unsupported import namespace_getattr
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "Normalize", "Resize", "CenterCrop",
            "RandomCrop", "RandomResizedCrop", "RandomHorizontalFlip", "RandomVerticalFlip",
-           "ToPILImage", "Grayscale", "Pad", "Lambda"]
+           "ToPILImage", "Grayscale", "Pad", "Lambda", "ColorJitter", "RandomGrayscale",
+           "RandomRotation", "GaussianBlur", "RandomErasing", "InterpolationMode", "RandomApply",
+           "RandomChoice", "RandomOrder"]
 
 
 def _size_pair(size, name) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """The functional API (`import tinygrad_cnn.nn.functional as F`), with PyTorch's names and
 arguments. Every function validates its arguments, naming them and the shapes involved, before
 calling the ops in tinygrad_cnn/ops; composites such as softmax or cross_entropy are built here."""
-from .activation import elu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, tanh
+from .activation import (elu, gelu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax,
+                         mish, relu, relu6, sigmoid, silu, softmax, softplus, tanh)
 from .conv import conv2d, conv_transpose2d
 from .dropout import dropout, dropout2d
 from .linear import linear, matmul
@@ -23,6 +24,7 @@ __all__ = [
     "binary_cross_entropy", "elu", "l1_loss", "leaky_relu", "one_hot", "silu",
     "adaptive_max_pool2d", "dropout2d", "max_unpool2d", "smooth_l1_loss", "huber_loss",
     "layer_norm", "normalize", "embedding",
+    "gelu", "softplus", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
 ]
 
 __getattr__ = namespace_getattr("torch.nn.functional")

@@ -1,6 +1,9 @@
-"""Activations and softmax as functions."""
+"""Activations and softmax as functions. The smooth modern ones (gelu, softplus, mish, the
+hard-* family) are compositions of Tensor methods; only gelu needs a primitive of its own,
+ops.Erf."""
 from __future__ import annotations
 
+import math
 import warnings
 
 from ... import ops
@@ -51,6 +54,81 @@ def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish)."""
     check_tensor("silu", "input", input)
     return _in_place(input, lambda x: x * ops.Sigmoid.apply(x), inplace)
+
+
+def _number(fn, name, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{fn}: {name} must be a number, got {value!r}")
+    return float(value)
+
+
+def gelu(input, approximate="none"):
+    """x * Phi(x), Phi the standard normal CDF: 0.5 x (1 + erf(x / sqrt(2))). With
+    approximate='tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as PyTorch."""
+    check_tensor("gelu", "input", input)
+    if approximate == "none":
+        return input * 0.5 * (ops.Erf.apply(input * math.sqrt(0.5)) + 1.0)
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
+        return input * 0.5 * (inner.tanh() + 1.0)
+    raise RuntimeError(f"approximate argument must be either none or tanh. (got {approximate!r})")
+
+
+def _log1p(e):
+    """log(1 + e) for a tensor e >= 0, to a few ulps also where 1 + e rounds (Kahan's trick):
+    with u = 1 + e rounded, log(u) * e / (u - 1) cancels the rounding of u; where u == 1,
+    log(1 + e) = e to double precision. The divisor is made 1 there so that no 0/0 reaches
+    the gradient of the branch `where` drops."""
+    u = e + 1.0
+    rounded = u - 1.0
+    exact = rounded == 0
+    return where(exact, e, u.log() * e / where(exact, 1.0, rounded))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + e^(beta x)) / beta; x itself where beta x > threshold (as PyTorch). Computed as
+    max(z, 0) + log(1 + e^-|z|) with z = beta x, which never overflows."""
+    check_tensor("softplus", "input", input)
+    beta = _number("softplus", "beta", beta)
+    threshold = _number("softplus", "threshold", threshold)
+    z = input * beta
+    # -|z| written with `where` (not abs) so that z == 0 gets the slope 1/2, as PyTorch's
+    positive = z > 0
+    smooth = (where(positive, z, 0.0) + _log1p(where(positive, -z, z).exp())) * (1.0 / beta)
+    return where(z > threshold, input, smooth)
+
+
+def mish(input, inplace=False):
+    """x * tanh(softplus(x))."""
+    check_tensor("mish", "input", input)
+    return _in_place(input, lambda x: x * softplus(x).tanh(), inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """x limited to [min_val, max_val]."""
+    check_tensor("hardtanh", "input", input)
+    low, high = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
+    if low > high:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _in_place(input, lambda x: x.clamp(low, high), inplace)
+
+
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6) (MobileNet's activation)."""
+    check_tensor("relu6", "input", input)
+    return _in_place(input, lambda x: x.clamp(0.0, 6.0), inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    check_tensor("hardsigmoid", "input", input)
+    return _in_place(input, lambda x: (x + 3.0).clamp(0.0, 6.0) * (1.0 / 6.0), inplace)
+
+
+def hardswish(input, inplace=False):
+    """x * relu6(x + 3) / 6 (MobileNetV3's cheap swish)."""
+    check_tensor("hardswish", "input", input)
+    return _in_place(input, lambda x: x * (x + 3.0).clamp(0.0, 6.0) * (1.0 / 6.0), inplace)
 
 
 def _dim(fn, input, dim):

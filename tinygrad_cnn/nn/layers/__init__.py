@@ -1,6 +1,7 @@
 """The layers, one file per concept, each with PyTorch's name, arguments, parameter shapes and
 default initialisation. Read linear.py first, then conv.py and container.py."""
-from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh
+from .activation import (ELU, GELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Mish,
+                         ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout, Dropout2d
@@ -26,4 +27,5 @@ __all__ = [
     "ParameterList", "ParameterDict",
     "LazyLinear", "LazyConv2d", "UninitializedParameter", "SmoothL1Loss", "HuberLoss",
     "LayerNorm", "Embedding",
+    "GELU", "Softplus", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
 ]

@@ -1,8 +1,13 @@
-"""Activation layers: ReLU, LeakyReLU, ELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax. Each wraps one F function and
+"""Activation layers: ReLU, LeakyReLU, ELU, SiLU, GELU, Softplus, Mish, Hardtanh, ReLU6,
+Hardsigmoid, Hardswish, Sigmoid, Tanh, Softmax, LogSoftmax. Each wraps one F function and
 holds no parameters (the derivatives are in ops/activation.py and ops/loss.py)."""
 from .. import functional as F
 from ..module import Module
 from ..arguments import check_float
+
+
+def _inplace_repr(inplace: bool) -> str:
+    return "inplace=True" if inplace else ""
 
 
 class ReLU(Module):
@@ -84,6 +89,106 @@ class SiLU(Module):
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
+
+
+class GELU(Module):
+    """y = x * Phi(x), Phi the standard normal CDF (exact, through erf), or with
+    approximate='tanh' PyTorch's tanh formula.   Shape: input (*) -> output (*)."""
+
+    def __init__(self, approximate: str = "none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise RuntimeError(f"approximate argument must be either none or tanh. "
+                               f"(got {approximate!r})")
+        self.approximate = approximate
+
+    def forward(self, input):
+        return F.gelu(input, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class Softplus(Module):
+    """y = log(1 + exp(beta x)) / beta, or x where beta x > threshold.
+    Shape: input (*) -> output (*)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
+        super().__init__()
+        self.beta = check_float("Softplus", "beta", beta)
+        self.threshold = check_float("Softplus", "threshold", threshold)
+
+    def forward(self, input):
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Mish(Module):
+    """y = x * tanh(softplus(x)).   Shape: input (*) -> output (*)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.mish(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Hardtanh(Module):
+    """y = x limited to [min_val, max_val].   Shape: input (*) -> output (*)."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.min_val = check_float(type(self).__name__, "min_val", min_val)
+        self.max_val = check_float(type(self).__name__, "max_val", max_val)
+        if self.min_val > self.max_val:
+            raise ValueError("min_val cannot be greater than max_val")
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}" + \
+            (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """y = min(max(x, 0), 6): Hardtanh(0, 6), as PyTorch defines it.
+    Shape: input (*) -> output (*)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Hardsigmoid(Module):
+    """y = relu6(x + 3) / 6.   Shape: input (*) -> output (*)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardsigmoid(input, self.inplace)
+
+
+class Hardswish(Module):
+    """y = x * relu6(x + 3) / 6.   Shape: input (*) -> output (*)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardswish(input, self.inplace)
 
 
 class Sigmoid(Module):
