@@ -55,7 +55,7 @@ def test_plain_network_has_no_shortcuts():
     residual = models.create("resnet18", width=8)
     plain = models.create("resnet18", width=8, plain=True)
     assert not [k for k in plain.state_dict() if "downsample" in k]
-    projections = sum(v.size for k, v in residual.state_dict().items()
+    projections = sum(v.numel() for k, v in residual.state_dict().items()
                       if "downsample" in k and not k.endswith(("running_mean", "running_var",
                                                                "num_batches_tracked")))
     count = lambda net: sum(p.array.size for p in net.parameters())  # noqa: E731

@@ -1,10 +1,12 @@
 """Module.state_dict / load_state_dict: PyTorch's keys and order, copies, dtype casts, and
 all-or-nothing loading with errors that list every problem."""
+import copy
 from collections import OrderedDict
 
 import numpy as np
 import pytest
 
+import tinygrad_cnn as tg
 from tinygrad_cnn import nn
 from tinygrad_cnn.nn import Module
 
@@ -19,18 +21,26 @@ class Net(Module):
         return self.fc(self.features(x).mean((2, 3)))
 
 
-def test_state_dict_values_are_copies():
+def test_state_dict_values_are_detached_tensors_sharing_memory_as_pytorchs():
     model = Net()
     sd = model.state_dict()
     assert isinstance(sd, OrderedDict)
-    sd["fc.weight"][...] = 7
-    assert not (model.fc.weight.array == 7).any()
+    weight = sd["fc.weight"]
+    assert isinstance(weight, tg.Tensor) and not weight.requires_grad and weight.size() == (3, 2)
+    with tg.no_grad():
+        model.fc.weight.fill_(7)
+    assert (weight.array == 7).all()                     # shares memory: copy to keep a snapshot
+    assert weight._version == model.fc.weight._version   # and the version counter (detach)
+    snapshot = copy.deepcopy(model.state_dict())
+    with tg.no_grad():
+        model.fc.weight.fill_(1)
+    assert (snapshot["fc.weight"].array == 7).all()
     assert model.state_dict(keep_vars=True)["fc.weight"] is model.fc.weight
 
 
 def test_load_state_dict_round_trip_and_dtype_cast():
     a, b = Net(), Net()
-    sd = {k: v.astype(np.float64) if v.dtype == np.float32 else v for k, v in a.state_dict().items()}
+    sd = {k: v.double() if v.dtype == np.float32 else v for k, v in a.state_dict().items()}
     result = b.load_state_dict(sd)
     assert result.missing_keys == [] and result.unexpected_keys == []
     assert b.fc.weight.dtype == np.float32

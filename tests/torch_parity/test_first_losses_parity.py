@@ -29,7 +29,7 @@ def _torch_lenet(net):
             return self.fc2(f.relu(self.fc1(x)))
 
     twin = TorchLeNet5()
-    twin.load_state_dict({k: torch.tensor(v) for k, v in net.state_dict().items()})
+    twin.load_state_dict({k: torch.tensor(np.asarray(v)) for k, v in net.state_dict().items()})
     return twin
 
 

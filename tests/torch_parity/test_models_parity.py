@@ -107,7 +107,7 @@ def twin_of(net, twin):
             for t, low, high in ((m.running_mean, -0.5, 0.5), (m.running_var, 0.5, 2.0),
                                  (m.weight, 0.5, 1.5), (m.bias, -0.3, 0.3)):
                 t.array[...] = rng.uniform(low, high, t.shape)
-    twin.double().load_state_dict({k: torch.tensor(v) for k, v in net.state_dict().items()})
+    twin.double().load_state_dict({k: torch.tensor(np.asarray(v)) for k, v in net.state_dict().items()})
     return twin
 
 

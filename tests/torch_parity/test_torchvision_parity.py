@@ -270,7 +270,7 @@ def twin_of(net, twin):
     state = net.state_dict()
     assert [(k, tuple(v.shape)) for k, v in state.items()] == \
         [(k, tuple(v.shape)) for k, v in twin.state_dict().items()]
-    twin.double().load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+    twin.double().load_state_dict({k: torch.tensor(np.asarray(v)) for k, v in state.items()})
     return twin
 
 

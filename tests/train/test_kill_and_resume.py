@@ -37,6 +37,16 @@ def _kill_inside_a_save(proc, out: Path, deadline: float) -> bool:
     return False
 
 
+def _wait_for_a_save(proc, out: Path, deadline: float) -> None:
+    """Return once the process has written a checkpoint (or ended, or the deadline passed)."""
+    path = out / "checkpoint.npz"
+    before = path.stat().st_mtime_ns if path.exists() else None
+    while proc.poll() is None and time.time() < deadline:
+        if path.exists() and path.stat().st_mtime_ns != before:
+            return
+        time.sleep(0.005)
+
+
 def _epochs_done(out: Path) -> int:
     path = out / "checkpoint.npz"
     return int(tg.load(str(path))["epoch"]) if path.exists() else 0
@@ -75,7 +85,10 @@ def test_killing_training_at_random_points_and_resuming_gives_bit_identical_weig
         if kind == "inside a save":
             hit.append(_kill_inside_a_save(proc, out, time.time() + 2 * duration + 30))
         else:
-            time.sleep(chance.uniform(0.3, duration))
+            # signal only once training runs (a save happened): a signal that lands while Python
+            # is still importing numpy is Python's business, not the trainer's
+            _wait_for_a_save(proc, out, time.time() + 2 * duration + 30)
+            time.sleep(chance.uniform(0.0, duration / 3))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT if kind == "ctrl-c" else signal.SIGKILL)
         _, err = proc.communicate(timeout=300)

@@ -253,7 +253,7 @@ def test_the_model_comes_back_untouched():
     model = LeNet5(pooling="max", activation="relu")
     model.train()
     model.conv2.weight.requires_grad = False
-    before = {k: v.copy() for k, v in model.state_dict().items()}
+    before = {k: v.clone() for k, v in model.state_dict().items()}
     model(tg.randn(1, 1, 32, 32)).sum().backward()
     grads = {name: p.grad for name, p in model.named_parameters()}
     receptive_field(model, (1, 1, 32, 32))

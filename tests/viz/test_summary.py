@@ -350,7 +350,7 @@ def test_summary_leaves_the_model_as_it_was_even_when_the_forward_fails():
     model = LeNet5()
     model.train()
     model.pool1.eval()
-    before = {k: v.copy() for k, v in model.state_dict().items()}
+    before = {k: v.clone() for k, v in model.state_dict().items()}
     with pytest.raises(ValueError):
         summary(model, (1, 1, 28, 28))            # LeNet-5 without padding needs 32×32
     summary(model, (1, 1, 32, 32))

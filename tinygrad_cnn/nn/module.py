@@ -306,12 +306,14 @@ class Module(ForwardHooks):
                 yield from value._state_items(_join(prefix, name))
 
     def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False) -> OrderedDict:
-        """OrderedDict name -> numpy array (a copy), with PyTorch's keys and order.
+        """OrderedDict name -> Tensor, with PyTorch's keys and order. As PyTorch, each value is
+        the parameter or buffer detached: it shares memory (and the version counter), so copy it
+        (`copy.deepcopy(model.state_dict())`) to keep a snapshot while training goes on.
         keep_vars=True returns the Parameters / buffer Tensors themselves. `prefix` is put in
         front of every key as given (as PyTorch: state_dict(prefix='net.') gives 'net.weight')."""
         destination = OrderedDict() if destination is None else destination
         for name, tensor in self._state_items():
-            destination[prefix + name] = tensor if keep_vars else tensor.array.copy()
+            destination[prefix + name] = tensor if keep_vars else tensor.detach()
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
