@@ -85,8 +85,8 @@ def load(f, map_location=None, *, weights_only=None, mmap=None, max_bytes=None):
             max(256 MiB, 16 x the file's size) (limits.py), which stops decompression bombs.
 
     Returns:
-        The saved object. PyTorch tensors arrive as numpy arrays (as `state_dict()` holds them
-        here), or as Tensors when saved with requires_grad=True.
+        The saved object. PyTorch tensors arrive as numpy arrays (load_state_dict takes
+        them as it takes Tensors), or as Tensors when saved with requires_grad=True.
 
     Raises:
         ValueError: naming the file, if it is truncated, corrupt, of an unknown format, holds
