@@ -57,11 +57,11 @@ w = torch.randn(3, requires_grad=True)
 d = w.detach()
 before = w._version
 d.zero_()
-assert w._version == before + 1 and float(w.abs().sum()) == 0 and not d.requires_grad
+assert w._version == before + 1 and float(d.abs().sum()) == 0 and not d.requires_grad
 w.data.fill_(2.0)
-assert w._version == before + 1 and float(w.sum()) == 6.0
+assert w._version == before + 1 and float(d.sum()) == 6.0
 w.data = torch.full((3,), 0.25)
-assert w.requires_grad and w.is_leaf and float(w.sum()) == 0.75
+assert w.requires_grad and w.is_leaf and w.detach().sum().item() == 0.75
 y = (w * w).sum()
 y.backward()
 extras += w.grad.tolist()
