@@ -26,3 +26,71 @@ def test_group_norm_equals_torch_values_and_gradients(groups, shape):
         np.testing.assert_allclose(getattr(ours, name).grad.numpy(),
                                    getattr(theirs, name).grad.numpy(), rtol=1e-4, atol=1e-4)
     assert repr(ours) == repr(theirs)
+
+
+def _both(array, requires_grad=True):
+    return (tg.tensor(array, requires_grad=requires_grad),
+            torch.tensor(array, requires_grad=requires_grad))
+
+
+DIFFERENTIABLE = [
+    ("cumsum", lambda t: t.cumsum(1)),
+    ("cumsum dim 0", lambda t: t.cumsum(dim=0)),
+    ("flip", lambda t: t.flip(0, 2)),
+    ("amax", lambda t: t.amax(1)),
+    ("amin all", lambda t: t.amin()),
+    ("logsumexp", lambda t: t.logsumexp(dim=2)),
+    ("logsumexp keepdim", lambda t: t.logsumexp(1, keepdim=True)),
+    ("unbind", lambda t: t.unbind(1)[2]),
+    ("select", lambda t: t.select(-1, 1)),
+    ("movedim", lambda t: t.movedim(0, 2)),
+    ("movedim pairs", lambda t: t.movedim((0, 1), (2, 0))),
+    ("swapaxes", lambda t: t.swapaxes(0, 1)),
+    ("unflatten", lambda t: t.unflatten(1, (1, 3))),
+    ("broadcast_to", lambda t: t[:, :1].broadcast_to((2, 3, 4))),
+    ("rsqrt", lambda t: (t.abs() + 1).rsqrt()),
+    ("reciprocal", lambda t: (t.abs() + 1).reciprocal()),
+    ("erf", lambda t: t.erf()),
+    ("frac", lambda t: (t * 3).frac()),
+    ("masked_select", lambda t: t.masked_select(t > 0)),
+    ("scatter src", lambda t: t.scatter(1, t.argsort(1)[:, :2], t[:, 1:] * 2)),
+    ("scatter value", lambda t: t.scatter(2, t.argmax(2, keepdim=True), 0.5)),
+    ("tril", lambda t: t.tril(-1)),
+    ("triu", lambda t: t.triu(1)),
+    ("outer", lambda t: t[0, 0].outer(t[1, 1])),
+    ("dot", lambda t: t[0, 0].dot(t[1, 1])),
+    ("mv", lambda t: t[0].mv(t[1, 1])),
+]
+
+
+@pytest.mark.parametrize("name, fn", DIFFERENTIABLE, ids=[n for n, _ in DIFFERENTIABLE])
+def test_tensor_method_values_and_gradients_equal_torch(name, fn):
+    x = np.random.default_rng(len(name)).standard_normal((2, 3, 4))
+    ours, theirs = _both(x)
+    out, tout = fn(ours), fn(theirs)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-5, atol=1e-6)
+    upstream = np.random.default_rng(1).standard_normal(tuple(tout.shape))
+    out.backward(tg.tensor(upstream))
+    tout.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_selection_and_memory_methods_equal_torch():
+    x = np.array([[0.0, 1.5, -np.inf], [np.nan, 0.0, 2.0]])
+    ours, theirs = _both(x, requires_grad=False)
+    for name in ("isinf", "isnan", "isfinite", "nonzero", "count_nonzero", "trunc"):
+        np.testing.assert_array_equal(getattr(ours, name)().numpy(), getattr(theirs, name)().numpy())
+    for a, b in zip(ours.nonzero(as_tuple=True), theirs.nonzero(as_tuple=True)):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert ours.nonzero().dtype == tg.int64
+    ints = np.arange(12).reshape(3, 4)
+    np.testing.assert_array_equal(tg.tensor(ints).cumsum(0).numpy(), torch.tensor(ints).cumsum(0).numpy())
+    assert tg.tensor(ints).cumsum(0).dtype == tg.int64
+    base, tbase = tg.zeros(3, 4), torch.zeros(3, 4)
+    assert base.stride() == tbase.stride() and base.t().stride() == tbase.t().stride()
+    assert base[1].data_ptr() == base[1:].data_ptr() != base.data_ptr()
+    labels = np.array([2, 0, 1, 2])
+    onehot = tg.zeros(4, 3).scatter_(1, tg.tensor(labels).unsqueeze(1), 1.0)
+    tonehot = torch.zeros(4, 3).scatter_(1, torch.tensor(labels).unsqueeze(1), 1.0)
+    np.testing.assert_array_equal(onehot.numpy(), tonehot.numpy())
+    assert ours.isclose(ours).numpy().sum() == theirs.isclose(theirs).numpy().sum()
