@@ -94,3 +94,63 @@ def test_selection_and_memory_methods_equal_torch():
     tonehot = torch.zeros(4, 3).scatter_(1, torch.tensor(labels).unsqueeze(1), 1.0)
     np.testing.assert_array_equal(onehot.numpy(), tonehot.numpy())
     assert ours.isclose(ours).numpy().sum() == theirs.isclose(theirs).numpy().sum()
+
+
+FUNCTIONS = [
+    ("add", lambda m, t: m.add(t, t[0], alpha=2)),
+    ("sub", lambda m, t: m.sub(t, 1.5)),
+    ("mul", lambda m, t: m.mul(t, t)),
+    ("div", lambda m, t: m.div(t, 3.0)),
+    ("neg", lambda m, t: m.neg(t)),
+    ("clone", lambda m, t: m.clone(t)),
+    ("cumsum", lambda m, t: m.cumsum(t, dim=-1)),
+    ("logsumexp", lambda m, t: m.logsumexp(t, 1)),
+    ("amax", lambda m, t: m.amax(t, dim=(0, 2))),
+    ("flip", lambda m, t: m.flip(t, [1])),
+    ("unbind", lambda m, t: m.unbind(t, 2)[3]),
+    ("movedim", lambda m, t: m.movedim(t, -1, 0)),
+    ("swapaxes", lambda m, t: m.swapaxes(t, 0, 2)),
+    ("concat", lambda m, t: m.concat([t, t * 2], dim=1)),
+    ("hstack", lambda m, t: m.hstack([t[0], t[1]])),
+    ("vstack", lambda m, t: m.vstack([t[0, 0], t[1, 1]])),
+    ("meshgrid ij", lambda m, t: sum(g * (i + 1) for i, g in
+                                     enumerate(m.meshgrid(t[0, 0], t[1, :, 0], indexing="ij")))),
+    ("meshgrid xy", lambda m, t: sum(g * (i + 1) for i, g in
+                                     enumerate(m.meshgrid(t[0, 0], t[1, :, 0], indexing="xy")))),
+    ("var_mean", lambda m, t: m.var_mean(t, 1)[0] * m.var_mean(t, 1)[1]),
+    ("std_mean", lambda m, t: m.std_mean(t, dim=2, keepdim=True)[0]),
+    ("masked_select", lambda m, t: m.masked_select(t, t < 0)),
+]
+
+
+@pytest.mark.parametrize("name, fn", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
+def test_module_functions_equal_torch(name, fn):
+    x = np.random.default_rng(len(name)).standard_normal((2, 3, 4))
+    ours, theirs = _both(x)
+    out, tout = fn(tg, ours), fn(torch, theirs)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-5, atol=1e-6)
+    out.sum().backward()
+    tout.sum().backward()
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_sampling_dtype_limits_and_print_options_match_torch():
+    probs = tg.tensor([[0.0, 1.0, 3.0], [2.0, 0.0, 0.0]])
+    draws = tg.multinomial(probs, 2, replacement=True)
+    assert draws.shape == (2, 2) and draws.dtype == tg.int64 and (draws[1] == 0).all()
+    assert sorted(tg.multinomial(probs[0], 2).tolist()) == [1, 2]
+    with pytest.raises(RuntimeError, match="without replacement"):
+        tg.multinomial(probs, 3)
+    coin = tg.bernoulli(tg.tensor([0.0, 1.0, 1.0]))
+    assert coin.tolist() == [0.0, 1.0, 1.0] and coin.dtype == tg.float32
+    for dt, tdt in ((tg.float32, torch.float32), (tg.float64, torch.float64)):
+        assert tg.finfo(dt).eps == torch.finfo(tdt).eps and tg.finfo(dt).max == torch.finfo(tdt).max
+    assert tg.iinfo(tg.int64).max == torch.iinfo(torch.int64).max
+    saved = np.get_printoptions()
+    try:
+        tg.set_printoptions(precision=2)
+        torch.set_printoptions(precision=2)
+        assert repr(tg.tensor([1.23456])) == repr(torch.tensor([1.23456])) == "tensor([1.23])"
+    finally:
+        np.set_printoptions(**saved)
+        torch.set_printoptions(profile="default")
