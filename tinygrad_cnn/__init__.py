@@ -20,6 +20,7 @@ from .functions import (abs, allclose, argmax, argmin, bmm, ceil, chunk, clamp, 
                         reshape, round, sigmoid, sign, softmax, sort, split, sqrt, square,
                         squeeze, std, sum, tanh, topk, transpose, tril, triu, unsqueeze, var,
                         where)
+from .functions_more import *  # noqa: F401,F403  (add, cumsum, logsumexp, meshgrid, ...)
 from .grad_modes import inference_mode, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .random import Generator, get_rng_state, manual_seed, set_rng_state

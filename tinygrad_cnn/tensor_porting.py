@@ -10,12 +10,14 @@ import numpy as np
 from . import ops
 from .device import device as Device
 from .dtypes import SCALAR_TYPE_NAMES, scalar_type_name
+from .tensor_extras import ExtraMethods
 from .unsupported import not_supported
 
 SortResult = namedtuple("SortResult", ["values", "indices"])  # torch.return_types.sort/topk
 
-class PortingMethods:
-    """Mixed into Tensor; every method here only calls Tensor methods or ops."""
+class PortingMethods(ExtraMethods):
+    """Mixed into Tensor; every method here only calls Tensor methods or ops (more of them in
+    tensor_extras.py)."""
 
     @property
     def device(self) -> Device:

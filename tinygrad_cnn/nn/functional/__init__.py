@@ -9,7 +9,7 @@ from .linear import linear, matmul
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .embedding import embedding
-from .normalization import batch_norm, layer_norm, local_response_norm, normalize
+from .normalization import batch_norm, group_norm, layer_norm, local_response_norm, normalize
 from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d,
                       max_unpool2d)
 from .resample import interpolate
@@ -23,7 +23,7 @@ __all__ = [
     "relu", "sigmoid", "softmax", "tanh",
     "binary_cross_entropy", "elu", "l1_loss", "leaky_relu", "one_hot", "silu",
     "adaptive_max_pool2d", "dropout2d", "max_unpool2d", "smooth_l1_loss", "huber_loss",
-    "layer_norm", "normalize", "embedding",
+    "layer_norm", "group_norm", "normalize", "embedding",
     "gelu", "softplus", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
 ]
 

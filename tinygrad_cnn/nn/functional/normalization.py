@@ -1,4 +1,4 @@
-"""Normalisation as functions: batch_norm, layer_norm, local_response_norm, and normalize
+"""Normalisation as functions: batch_norm, layer_norm, group_norm, local_response_norm, and normalize
 (vectors scaled to unit p-norm)."""
 from __future__ import annotations
 
@@ -85,6 +85,37 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if weight is not None:
         out = out * weight
     return out if bias is None else out + bias
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Split the C channels of each sample into `num_groups` groups and normalise each group
+    over its channels and positions: (x - mean) / sqrt(var + eps), biased variance; then
+    * weight + bias per channel (both of shape (C,)). Batch-size independent, no running stats.
+    A composite of Tensor ops, so its gradient is theirs.
+
+    Shape: input (N, C, *) with C divisible by num_groups."""
+    fn = "group_norm"
+    check_tensor(fn, "input", input)
+    if input.ndim < 2:
+        raise ValueError(f"{fn}: input must have 2 or more dimensions (N, C, ...), got shape "
+                         f"{input.shape}")
+    N, C = input.shape[:2]
+    if isinstance(num_groups, bool) or not isinstance(num_groups, int) or num_groups < 1 \
+            or C % num_groups:
+        raise ValueError(f"{fn}: expected the number of channels ({C}) of input {input.shape} "
+                         f"to be divisible by num_groups, got num_groups={num_groups!r}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (C,):
+            raise ValueError(f"{fn}: {name} must have shape ({C},) for input {input.shape}, "
+                             f"got {tuple(t.shape)}")
+    grouped = input.reshape(N, num_groups, -1)
+    centred = grouped - grouped.mean(2, keepdim=True)
+    out = centred / ((centred * centred).mean(2, keepdim=True) + eps).sqrt()
+    out = out.reshape(input.shape)
+    channel = (1, C) + (1,) * (input.ndim - 2)     # weight and bias act per channel
+    if weight is not None:
+        out = out * weight.reshape(channel)
+    return out if bias is None else out + bias.reshape(channel)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):

@@ -10,7 +10,7 @@ from .lazy import LazyConv2d, LazyLinear, UninitializedParameter
 from .linear import Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
                    NLLLoss, SmoothL1Loss)
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, LocalResponseNorm
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, LocalResponseNorm
 from .padding import ConstantPad2d, ZeroPad2d
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
 from .shape import Flatten, Identity, Unflatten
@@ -26,6 +26,6 @@ __all__ = [
     "MaxUnpool2d", "AdaptiveMaxPool2d", "Dropout2d", "ZeroPad2d", "ConstantPad2d", "Unflatten",
     "ParameterList", "ParameterDict",
     "LazyLinear", "LazyConv2d", "UninitializedParameter", "SmoothL1Loss", "HuberLoss",
-    "LayerNorm", "Embedding",
+    "LayerNorm", "GroupNorm", "Embedding",
     "GELU", "Softplus", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
 ]
