@@ -1,5 +1,6 @@
 """Every tutorial runs (its short version, TUTORIAL_QUICK=1) in a fresh process and a clean
-folder, so the lessons never rot. Lesson 2 also runs with PyTorch's imports where torch exists."""
+folder, so the lessons never rot. Lesson 2 also runs with PyTorch's imports where torch exists
+(that torch run stays here by design, outside tests/torch_parity/: see tests/test_house.py)."""
 import os
 import re
 import subprocess

@@ -203,22 +203,6 @@ def test_positional_arguments_follow_torch():
     assert [b.detach().numpy().tolist() for b in loader] == [[0, 1], [2, 3]]
 
 
-def test_loader_equals_torch():
-    torch = pytest.importorskip("torch")
-    from torch.utils.data import DataLoader as TorchLoader, TensorDataset as TorchTensorDataset
-    x, y = make(10)
-    ys = y.astype(np.int64)
-    for kwargs in (dict(batch_size=3), dict(batch_size=4, drop_last=True),
-                   dict(batch_size=3, sampler=[9, 1, 8, 2, 7]), dict(batch_sampler=[[3, 1], [0]]),
-                   dict(batch_size=None)):
-        ours = list(DataLoader(TensorDataset(x, ys), **kwargs))
-        theirs = list(TorchLoader(TorchTensorDataset(torch.tensor(x), torch.tensor(ys)), **kwargs))
-        assert len(ours) == len(theirs)
-        for a, b in zip(ours, theirs):
-            for fa, fb in zip(a, b):
-                np.testing.assert_array_equal(fa.detach().numpy(), fb.detach().numpy())
-
-
 def test_concat_dataset_and_dataset_addition():
     from tinygrad_cnn.data import ConcatDataset
     a, b = TensorDataset(np.arange(3)), TensorDataset(np.arange(10, 12))

@@ -56,12 +56,3 @@ def test_samplers_drive_the_data_loader():
     assert [yb.detach().numpy().tolist() for _, yb in loader] == [[0, 1, 2, 3], [4, 5]]
     shuffled = DataLoader(ds, batch_size=4, sampler=SubsetRandomSampler([0, 2, 4], generator=0))
     assert sorted(sum((yb.detach().numpy().tolist() for _, yb in shuffled), [])) == [0, 2, 4]
-
-
-def test_deterministic_samplers_equal_torch():
-    torch = pytest.importorskip("torch")
-    from torch.utils import data as tdata
-    assert list(BatchSampler(SequentialSampler(range(7)), 3, False)) == \
-        list(tdata.BatchSampler(tdata.SequentialSampler(range(7)), 3, False))
-    assert len(BatchSampler(range(7), 3, True)) == len(tdata.BatchSampler(range(7), 3, True))
-    assert len(RandomSampler(range(5), num_samples=8)) == len(tdata.RandomSampler(range(5), num_samples=8))

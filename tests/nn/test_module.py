@@ -226,25 +226,6 @@ def test_repr_prints_the_tree():
         ")")
 
 
-def test_repr_equals_torch():
-    torch = pytest.importorskip("torch")
-
-    def build(m):
-        return m.Sequential(
-            m.Conv2d(1, 6, 5, padding=2), m.ReLU(inplace=True), m.MaxPool2d(2, 2),
-            m.Conv2d(6, 16, 3, stride=2, padding=1, dilation=2, groups=2, bias=False),
-            m.Conv2d(3, 3, 3, padding="same"), m.BatchNorm2d(16, momentum=None, affine=False),
-            m.AvgPool2d(3, stride=1, padding=1), m.AdaptiveAvgPool2d((1, 1)), m.Flatten(),
-            m.Dropout(0.3), m.Linear(16, 10, bias=False), m.Softmax(dim=1), m.LogSoftmax(dim=-1),
-            m.Sigmoid(), m.Tanh(), m.Identity(), m.Upsample(scale_factor=2), m.Upsample(size=(4, 5)),
-            m.LocalResponseNorm(5), m.ConvTranspose2d(4, 8, 3, stride=2, output_padding=1),
-            m.CrossEntropyLoss(), m.NLLLoss(), m.MSELoss(), m.BCEWithLogitsLoss(),
-            m.ModuleList([m.Linear(2, 2), m.Linear(2, 2), m.ReLU(), m.Linear(2, 2)]),
-            m.ModuleDict({"a": m.Tanh()}), m.Sequential())
-
-    assert repr(build(nn)) == repr(build(torch.nn))
-
-
 def test_parameter_is_a_trainable_tensor():
     p = Parameter(tg.zeros(2))
     assert isinstance(p, tg.Tensor) and p.requires_grad and p.is_leaf

@@ -1,5 +1,6 @@
 """ParameterList and ParameterDict: names found by the attribute walk, list/dict behaviour,
-Tensors wrapped into Parameters, state_dict round trips, and keys equal to torch's."""
+Tensors wrapped into Parameters, state_dict round trips (keys equal to torch's:
+tests/torch_parity/test_nn_layers_parity.py)."""
 import numpy as np
 import pytest
 
@@ -68,20 +69,3 @@ def test_an_optimizer_trains_listed_parameters():
     opt.step()
     np.testing.assert_allclose(model.plist[0].array, np.zeros(3))
     np.testing.assert_allclose(model.pdict["scale"].array, [0.5])
-
-
-def test_keys_equal_torch():
-    torch = pytest.importorskip("torch")
-
-    class TorchHolder(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.fc = torch.nn.Linear(2, 2)
-            self.plist = torch.nn.ParameterList([torch.ones(3), torch.zeros(2, 2)])
-            self.pdict = torch.nn.ParameterDict({"scale": torch.ones(1), "shift": torch.zeros(4)})
-
-    theirs = TorchHolder().state_dict()
-    assert list(Holder().state_dict()) == list(theirs)
-    ours = Holder()
-    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.items()})
-    np.testing.assert_array_equal(ours.fc.weight.array, theirs["fc.weight"].numpy())

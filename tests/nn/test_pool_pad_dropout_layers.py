@@ -1,5 +1,6 @@
 """MaxPool2d(return_indices) with MaxUnpool2d, AdaptiveMaxPool2d, Dropout2d, ZeroPad2d,
-ConstantPad2d and Unflatten: argument checks, behaviour, repr, and agreement with torch.nn."""
+ConstantPad2d and Unflatten: argument checks, behaviour, repr (agreement with torch.nn:
+tests/torch_parity/test_nn_layers_parity.py)."""
 import numpy as np
 import pytest
 
@@ -91,27 +92,3 @@ def test_unflatten_is_the_inverse_of_flatten():
         nn.Unflatten(1, (3, 3))(tg.zeros(2, 8))
     with pytest.raises(ValueError, match="dim=2 is out of range"):
         nn.Unflatten(2, (2, 2))(tg.zeros(2, 4))
-
-
-def test_new_layers_equal_torch():
-    torch = pytest.importorskip("torch")
-    x = np.random.default_rng(0).standard_normal((2, 3, 7, 9)).astype(np.float32)
-
-    def build(m):
-        return m.Sequential(m.ZeroPad2d((1, 0, 2, 1)), m.ConstantPad2d(1, 0.5),
-                            m.AdaptiveMaxPool2d((4, 3)), m.Flatten(), m.Unflatten(1, (3, 12)))
-
-    np.testing.assert_array_equal(build(nn)(tg.tensor(x)).numpy(),
-                                  build(torch.nn)(torch.tensor(x)).numpy())
-    ours, theirs = nn.MaxPool2d(3, 2, 1, return_indices=True), torch.nn.MaxPool2d(3, 2, 1, return_indices=True)
-    (y, i), (y_t, i_t) = ours(tg.tensor(x)), theirs(torch.tensor(x))
-    np.testing.assert_array_equal(i.detach().numpy(), i_t.detach().numpy())
-    np.testing.assert_array_equal(nn.MaxUnpool2d(3, 2, 1)(y, i, x.shape).detach().numpy(),
-                                  torch.nn.MaxUnpool2d(3, 2, 1)(y_t, i_t, x.shape).detach().numpy())
-    for ours, theirs in [(nn.ZeroPad2d(3), torch.nn.ZeroPad2d(3)),
-                         (nn.ConstantPad2d((1, 2, 3, 4), 2.0), torch.nn.ConstantPad2d((1, 2, 3, 4), 2.0)),
-                         (nn.Unflatten(1, (2, 3)), torch.nn.Unflatten(1, (2, 3))),
-                         (nn.AdaptiveMaxPool2d((2, None)), torch.nn.AdaptiveMaxPool2d((2, None))),
-                         (nn.MaxUnpool2d(2, 1), torch.nn.MaxUnpool2d(2, 1)),
-                         (nn.Dropout2d(0.2), torch.nn.Dropout2d(0.2))]:
-        assert repr(ours) == repr(theirs)

@@ -92,24 +92,3 @@ def test_load_state_dict_rejects_non_numeric_values():
         model.load_state_dict({"weight": np.array([["a"]]), "bias": np.zeros(1)})
     with pytest.raises(TypeError, match="dict-like"):
         model.load_state_dict([1, 2])
-
-
-def test_state_dict_keys_and_shapes_equal_torch():
-    torch = pytest.importorskip("torch")
-
-    def build(m):
-        return m.Sequential(OrderedDict(
-            stem=m.Sequential(m.Conv2d(3, 8, 3, bias=False), m.BatchNorm2d(8), m.ReLU()),
-            blocks=m.ModuleList([m.Conv2d(8, 8, 3, groups=2), m.ConvTranspose2d(8, 4, 2, stride=2)]),
-            heads=m.ModuleDict({"cls": m.Linear(4, 10), "bn": m.BatchNorm1d(10, affine=False)}),
-            loss=m.CrossEntropyLoss(weight=np.ones(10, np.float32) if m is nn else torch.ones(10))))
-
-    ours, theirs = build(nn), build(torch.nn)
-    assert list(ours.state_dict()) == list(theirs.state_dict())
-    assert [tuple(v.shape) for v in ours.state_dict().values()] == \
-        [tuple(v.shape) for v in theirs.state_dict().values()]
-    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
-    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
-    ours.load_state_dict(theirs.state_dict())  # torch tensors convert through np.asarray
-    np.testing.assert_array_equal(ours.heads["cls"].weight.array,
-                                  theirs.heads["cls"].weight.detach().numpy())

@@ -1,5 +1,6 @@
 """nn.utils: clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters,
-against hand-computed numbers and, where installed, torch.nn.utils."""
+against hand-computed numbers (against torch.nn.utils:
+tests/torch_parity/test_nn_utils_parity.py)."""
 import math
 
 import numpy as np
@@ -75,26 +76,3 @@ def test_parameters_to_vector_is_differentiable():
     w = nn.Parameter(np.ones((2, 2)))
     (nn.utils.parameters_to_vector([w]) * tg.tensor([1.0, 2.0, 3.0, 4.0], dtype=tg.float64)).sum().backward()
     np.testing.assert_array_equal(w.grad.detach().numpy(), [[1, 2], [3, 4]])
-
-
-@pytest.mark.parametrize("max_norm, norm_type", [(1.0, 2.0), (0.1, 1.0), (0.5, math.inf),
-                                                 (100.0, 2.0), (0.2, 3.0)])
-def test_clipping_equals_torch(max_norm, norm_type):
-    torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(0)
-    grads = [rng.standard_normal((3, 4)), rng.standard_normal(5)]
-    ours = _params_with_grads(grads)
-    theirs = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
-    for t, g in zip(theirs, grads):
-        t.grad = torch.tensor(g)
-    a = nn.utils.clip_grad_norm_(ours, max_norm, norm_type)
-    b = torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type)
-    np.testing.assert_allclose(a.item(), b.item(), rtol=1e-12)
-    for p, t in zip(ours, theirs):
-        np.testing.assert_allclose(p.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-12)
-    nn.utils.clip_grad_value_(ours, 0.05)
-    torch.nn.utils.clip_grad_value_(theirs, 0.05)
-    for p, t in zip(ours, theirs):
-        np.testing.assert_array_equal(p.grad.detach().numpy(), t.grad.detach().numpy())
-    vec = torch.nn.utils.parameters_to_vector(theirs).detach().numpy()
-    np.testing.assert_array_equal(nn.utils.parameters_to_vector(ours).detach().numpy(), vec)

@@ -1,5 +1,5 @@
-"""tg.save(..., "x.pt" / "x.pth") writes PyTorch's zip format: torch.load(weights_only=True) reads
-the same values (where torch is installed), and tg.load reads it back everywhere."""
+"""tg.save(..., "x.pt" / "x.pth") writes PyTorch's zip format, and tg.load reads it back everywhere
+(that torch.load(weights_only=True) reads the same values: tests/torch_parity/test_serialization_parity.py)."""
 import zipfile
 from collections import OrderedDict
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tinygrad_cnn as tg
-from tinygrad_cnn import nn, optim
+from tinygrad_cnn import nn
 
 
 def small_net():
@@ -69,53 +69,3 @@ def test_format_argument_overrides_the_suffix(tmp_path):
     assert tg.load(tmp_path / "y.bin")["w"].shape == (2,)
     with pytest.raises(ValueError, match="format must be one of"):
         tg.save({}, tmp_path / "z", format="pickle")
-
-
-# --- torch reads what we write ------------------------------------------------------------------
-def test_torch_load_weights_only_reads_our_state_dict_into_torchs_twin(tmp_path):
-    torch = pytest.importorskip("torch")
-    net = small_net().double()
-    tg.save(net.state_dict(), tmp_path / "m.pth")
-    state = torch.load(tmp_path / "m.pth", weights_only=True)
-    assert list(state) == list(net.state_dict())
-    assert state["1.num_batches_tracked"].dtype == torch.int64
-    twin = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2),
-                               torch.nn.Flatten(), torch.nn.Linear(8, 3)).double()
-    twin.load_state_dict(state, strict=True)
-    x = np.random.default_rng(0).standard_normal((3, 1, 4, 4))
-    net.eval(), twin.eval()
-    with tg.no_grad(), torch.no_grad():
-        np.testing.assert_allclose(net(tg.tensor(x, dtype=tg.float64)).detach().numpy(),
-                                   twin(torch.tensor(x)).numpy(),
-                                   rtol=1e-12, atol=1e-12)
-    mapped = torch.load(tmp_path / "m.pth", weights_only=True, mmap=True)
-    assert torch.equal(mapped["0.weight"], state["0.weight"])
-
-
-def test_torch_load_reads_our_optimizer_state_and_nested_values(tmp_path):
-    torch = pytest.importorskip("torch")
-    net = nn.Linear(3, 2)
-    opt = optim.Adam(net.parameters(), lr=0.01)
-    net(tg.randn(4, 3)).sum().backward()
-    opt.step()
-    obj = {"optimizer": opt.state_dict(), "epoch": 4, "huge": 2 ** 70, "scalar": np.float64(2.5),
-           "grad": tg.tensor([1.0], requires_grad=True), "half": np.ones(2, np.float16),
-           "uint16": np.array([3, 65535], np.uint16), "size": tg.Size([2, 3]), "dtype": tg.int64}
-    tg.save(obj, tmp_path / "c.pt")
-    theirs = torch.load(tmp_path / "c.pt", weights_only=True)
-    assert theirs["epoch"] == 4 and theirs["huge"] == 2 ** 70 and theirs["scalar"] == 2.5
-    assert theirs["grad"].requires_grad and theirs["half"].dtype == torch.float16
-    assert theirs["uint16"].dtype == torch.uint16 and theirs["uint16"].tolist() == [3, 65535]
-    assert theirs["size"] == torch.Size([2, 3]) and type(theirs["size"]) is torch.Size
-    assert theirs["dtype"] is torch.int64
-    back = tg.load(tmp_path / "c.pt")
-    assert type(back["size"]) is tg.Size and back["dtype"] is tg.int64
-    ours = opt.state_dict()
-    assert theirs["optimizer"]["param_groups"][0]["betas"] == ours["param_groups"][0]["betas"]
-    for index, state in ours["state"].items():
-        for key, value in state.items():
-            if isinstance(value, np.ndarray):
-                np.testing.assert_array_equal(theirs["optimizer"]["state"][index][key].detach().numpy(),
-                                              value)
-            else:
-                assert theirs["optimizer"]["state"][index][key] == value

@@ -160,13 +160,6 @@ def test_plain_npz_of_arrays_loads_as_a_state_dict(tmp_path):
     assert list(loaded) == ["fc.weight", "fc.bias"] and loaded["fc.weight"].dtype == np.float32
 
 
-def test_torch_checkpoint_loads_through_the_weights_only_reader(tmp_path):
-    torch = pytest.importorskip("torch")
-    path = tmp_path / "model.pt"
-    torch.save({"w": torch.ones(2)}, path)  # a zip archive whose payload is a pickle
-    np.testing.assert_array_equal(tg.load(path)["w"], np.ones(2, np.float32))
-
-
 def test_saved_file_has_ordinary_permissions(tmp_path):
     path = tmp_path / "ckpt.npz"
     tg.save({"a": 1}, path)
