@@ -12,19 +12,7 @@ Names and keyword arguments mirror torchvision where the architecture exists the
 """
 from __future__ import annotations
 
-from typing import Callable
-
-_REGISTRY: dict[str, Callable] = {}
-
-
-def register(name: str):
-    """Decorator: make a model builder available as `models.create(name)`."""
-    def add(builder: Callable) -> Callable:
-        if name in _REGISTRY:
-            raise ValueError(f"model '{name}' is already registered")
-        _REGISTRY[name] = builder
-        return builder
-    return add
+from .registry import REGISTRY, list, register  # noqa: F401 (re-exported)
 
 
 def create(name: str, weights=None, **kwargs):
@@ -43,18 +31,13 @@ def create(name: str, weights=None, **kwargs):
             the shipped weights' architecture.
         RuntimeError: weights whose keys or shapes do not fit the model, naming both.
     """
-    if name not in _REGISTRY:
+    if name not in REGISTRY:
         raise KeyError(f"unknown model '{name}'; available: {', '.join(list())}")
     if weights is not None:
-        return pretrained.build(name, _REGISTRY[name], weights, kwargs)
-    return _REGISTRY[name](**kwargs)
-
-
-def list() -> list[str]:  # noqa: A001  (the registry's public name, like timm.list_models)
-    """Names of every registered model, sorted."""
-    return sorted(_REGISTRY)
+        return pretrained.build(name, REGISTRY[name], weights, kwargs)
+    return REGISTRY[name](**kwargs)
 
 
 # Importing a family module registers its builders.
 from . import lenet, alexnet, vgg, resnet, googlenet, densenet, unet  # noqa: E402,F401
-from . import pretrained  # noqa: E402  (uses the registry above)
+from . import pretrained  # noqa: E402

@@ -16,7 +16,7 @@ parameters). `grouped=True` restores the paper's two-GPU split of conv2, conv4 a
 """
 from tinygrad_cnn import nn
 
-from . import register
+from .registry import register
 
 
 class CaffeNet(nn.Module):

@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 from tinygrad_cnn import cat, nn
 
-from . import register
+from .registry import register
 
 
 class DenseLayer(nn.Module):

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from tinygrad_cnn import Tensor, cat, nn
 
-from . import register
+from .registry import register
 
 # The per-channel statistics of ImageNet that torchvision's input normalisation uses.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)

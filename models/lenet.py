@@ -22,7 +22,7 @@ The small net (seed 003 "convolutional network", MNIST 28×28×1 and CIFAR-10 32
 """
 from tinygrad_cnn import nn
 
-from . import register
+from .registry import register
 
 _ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
 _POOLINGS = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import tinygrad_cnn as tg
 
-from . import list as registered_models
+from .registry import list as registered_models
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 

@@ -19,7 +19,7 @@ Options: `cifar_stem` replaces the stem by one 3×3 conv without pooling, for 32
 """
 from tinygrad_cnn import nn
 
-from . import register
+from .registry import register
 
 
 def conv3x3(in_planes: int, out_planes: int, stride: int = 1) -> nn.Conv2d:

@@ -24,7 +24,7 @@ the paper's up-convolution) or nearest-neighbour upsampling then a 3×3 conv
 """
 from tinygrad_cnn import cat, nn
 
-from . import register
+from .registry import register
 
 _UP_MODES = ("transpose", "nearest")
 

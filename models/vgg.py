@@ -10,7 +10,7 @@ network for quick experiments (the defaults give the paper's sizes).
 """
 from tinygrad_cnn import nn
 
-from . import register
+from .registry import register
 
 # Output channels of each 3×3 conv; "M" is a 2×2 max pooling. The paper's table, column by column.
 CONFIGS = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .tensor_shape import _along
 
 
 class ExtraMethods:
@@ -164,7 +165,6 @@ class ExtraMethods:
     def scatter(self, dim: int, index, src=None, *, value=None):
         """out = self, then out[index[i][j]][j] = src[i][j] along `dim` (torch.scatter); `src`
         may be a number. Gradients: to self except at the written places, to src's used part."""
-        from .tensor_porting import _along
         src = value if src is None else src
         index = np.asarray(getattr(index, "array", index))
         if index.ndim != self.ndim or index.dtype.kind not in "iu":
@@ -180,10 +180,6 @@ class ExtraMethods:
         return self._in_place(lambda t: t.scatter(dim, index, src), src)
 
     # ------------------------------------------------------------ memory (the tensors tutorial)
-    def new_empty(self, *size):
-        from .tensor_porting import _size
-        return self._constant(np.zeros(_size(size), dtype=self.dtype))
-
     def stride(self, dim=None):
         """Steps in elements (not bytes, unlike numpy) between neighbours along each axis."""
         steps = tuple(s // self.array.itemsize for s in self.array.strides)

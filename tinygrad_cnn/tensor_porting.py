@@ -11,6 +11,7 @@ from . import ops
 from .device import device as Device
 from .dtypes import SCALAR_TYPE_NAMES, scalar_type_name
 from .tensor_extras import ExtraMethods
+from .tensor_shape import _along
 from .unsupported import not_supported
 
 SortResult = namedtuple("SortResult", ["values", "indices"])  # torch.return_types.sort/topk
@@ -34,6 +35,9 @@ class PortingMethods(ExtraMethods):
 
     def new_zeros(self, *size) -> Tensor:
         return self._constant(np.zeros(_size(size), dtype=self.dtype))
+
+    def new_empty(self, *size) -> Tensor:
+        return self._constant(np.zeros(_size(size), dtype=self.dtype))  # zeros: never garbage
 
     def new_ones(self, *size) -> Tensor:
         return self._constant(np.ones(_size(size), dtype=self.dtype))
@@ -344,11 +348,3 @@ class PortingMethods(ExtraMethods):
 def _size(size) -> tuple[int, ...]:
     """A shape given as ints or as one tuple/list."""
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
-
-
-def _along(index: np.ndarray, axis: int) -> tuple:
-    """An index that picks, at every position of `index`, the element `index` names along
-    `axis` (the other coordinates being the position's own)."""
-    grid = list(np.indices(index.shape, sparse=True))
-    grid[axis] = index
-    return tuple(grid)

@@ -127,3 +127,11 @@ def _numpy_index(index):
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+def _along(index: np.ndarray, axis: int) -> tuple:
+    """An index that picks, at every position of `index`, the element `index` names along
+    `axis` (the other coordinates being the position's own)."""
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    return tuple(grid)
