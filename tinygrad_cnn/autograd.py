@@ -117,6 +117,9 @@ class Node:
         scope: qualified name of the module that ran the op ('' if none).
         ctx: what forward saved for backward.
         output_shape: shape of the tensor this node produced.
+        hooks: functions `register_hook` put on the tensor this node produced; each gets that
+            tensor's gradient (a Tensor) and may return a replacement.
+        retained: tensors whose `.grad` keeps this node's gradient (`retain_grad()`).
     """
 
     op: str
@@ -128,9 +131,12 @@ class Node:
     scope: str
     ctx: Context
     output_shape: tuple[int, ...] = field(default=())
+    hooks: list = field(default_factory=list)
+    retained: list = field(default_factory=list)
 
     def name(self) -> str:
-        return self.op
+        """PyTorch's name of this backward function, e.g. 'MulBackward0'."""
+        return f"{self.op}Backward0"
 
     @property
     def next_functions(self) -> tuple:
@@ -301,6 +307,9 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False,
                 f"Trying to backward through the graph a second time: the arrays saved by "
                 f"{node.op} were freed after the first backward. Pass retain_graph=True to the "
                 f"first backward() if you need to call it again.")
+        dy = _run_hooks(node.hooks, dy)
+        for tensor in node.retained:                   # retain_grad(): after the hooks, as PyTorch
+            _add_to_grad(tensor, dy)
         for record in node.ctx.saved_versions:
             record.verify(node.op)
         with np.errstate(all="ignore"):  # as in forward: inf/nan propagate silently
@@ -337,10 +346,22 @@ def _checked(node: Node, index: int, g):
     return g.astype(dtype, copy=False)
 
 
-def _accumulate_leaf(leaf, g: np.ndarray) -> None:
-    if not leaf.requires_grad:
-        return
-    g = np.asarray(g, dtype=leaf.array.dtype)
+def _run_hooks(hooks: list, g: np.ndarray) -> np.ndarray:
+    """Pass the gradient through each hook in order; a hook returning a Tensor replaces it."""
+    for hook in hooks:
+        replaced = hook(_tensor_class[0](g))
+        if replaced is not None:
+            g = np.asarray(getattr(replaced, "array", replaced), dtype=g.dtype)
+    return g
+
+
+def _add_to_grad(tensor, g: np.ndarray) -> None:
+    g = np.asarray(g, dtype=tensor.array.dtype)
     # A new array each time: the caller may still hold the previous .grad or the upstream dy.
-    previous = leaf.grad
-    leaf.grad = _tensor_class[0](g.copy() if previous is None else previous.array + g)
+    previous = tensor.grad
+    tensor.grad = _tensor_class[0](g.copy() if previous is None else previous.array + g)
+
+
+def _accumulate_leaf(leaf, g: np.ndarray) -> None:
+    if leaf.requires_grad:
+        _add_to_grad(leaf, _run_hooks(leaf.__dict__.get("_hooks", ()), g))

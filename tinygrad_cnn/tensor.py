@@ -130,6 +130,27 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods, PortingMethods):
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in `.grad` during backward (leaves always do)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and self not in self.grad_fn.retained:
+            self.grad_fn.retained.append(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self.grad_fn is not None and any(t is self for t in self.grad_fn.retained)
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` with this tensor's gradient during backward; a Tensor it returns
+        replaces the gradient. Returns a handle whose `remove()` takes the hook off."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        hooks = self.grad_fn.hooks if self.grad_fn is not None \
+            else self.__dict__.setdefault("_hooks", [])
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
     def detach(self) -> Tensor:
         """The same values cut from the graph. Shares memory and the version counter, so an
         in-place change through it is still caught by backward (as in PyTorch)."""
@@ -263,6 +284,17 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods, PortingMethods):
                                "no_grad())")
         gradient = autograd.seed_gradient(self, gradient, "backward()")
         autograd.backward(self, gradient, retain_graph=retain_graph)
+
+
+class _HookHandle:
+    """What register_hook returns: `remove()` takes the hook off again."""
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
 
 
 autograd.register_tensor_class(Tensor)
