@@ -19,6 +19,8 @@ so gradients of gradients are not available (a deliberate non-goal of this libra
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -102,6 +104,9 @@ def accumulator_of(leaf) -> AccumulateGrad:
     return leaf._accumulator
 
 
+_sequence = itertools.count()
+
+
 @dataclass(eq=False)
 class Node:
     """The public record of one recorded operation; `tensor.grad_fn` points at it.
@@ -117,6 +122,7 @@ class Node:
         scope: qualified name of the module that ran the op ('' if none).
         ctx: what forward saved for backward.
         output_shape: shape of the tensor this node produced.
+        sequence_nr: creation order; backward runs the newest ready node first (as PyTorch).
     """
 
     op: str
@@ -128,6 +134,7 @@ class Node:
     scope: str
     ctx: Context
     output_shape: tuple[int, ...] = field(default=())
+    sequence_nr: int = field(default_factory=lambda: next(_sequence))
 
     def name(self) -> str:
         return self.op
@@ -283,46 +290,76 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False,
              on_node: Callable[[Node, np.ndarray, tuple], None] | None = None) -> None:
     """Propagate `gradient` (dL/droot) back through the graph that produced `root`.
 
-    Each node's backward receives the total gradient of its output (contributions from every
-    consumer are summed first), and leaf tensors that require grad accumulate into `.grad`.
-    `on_node(node, dy, input_grads)` is called for each node, in backward order (used by
+    PyTorch's schedule, so that a backward that fails half-way (a saved tensor changed in place)
+    leaves the same `.grad`s behind: a node (or a leaf's accumulation) runs once every edge into
+    it has delivered its gradient, which are summed first; among the ready ones, leaf
+    accumulations run first, then the most recently created node (`Node.sequence_nr`).
+    `on_node(node, dy, input_grads)` is called for each node, in the order they ran (used by
     `viz.explain_backward`).
     """
     if root.grad_fn is None:
         _accumulate_leaf(root, gradient)
         return
-    pending: dict[int, np.ndarray] = {id(root.grad_fn): gradient}
-    for node in reversed(topological_order(root.grad_fn)):
-        dy = pending.pop(id(node), None)
-        if dy is None:
-            continue  # no path from root reaches this node through tensors requiring grad
-        if getattr(node.ctx, "freed", False):
-            raise RuntimeError(
-                f"Trying to backward through the graph a second time: the arrays saved by "
-                f"{node.op} were freed after the first backward. Pass retain_graph=True to the "
-                f"first backward() if you need to call it again.")
-        for record in node.ctx.saved_versions:
-            record.verify(node.op)
-        with np.errstate(all="ignore"):  # as in forward: inf/nan propagate silently
-            grads = node.function.backward(node.ctx, dy)
-        if not isinstance(grads, tuple):
-            grads = (grads,)
-        if len(grads) != len(node.parents):
-            raise RuntimeError(f"{node.op}.backward returned {len(grads)} gradients for "
-                               f"{len(node.parents)} inputs")
-        grads = tuple(_checked(node, i, g) for i, g in enumerate(grads))
-        if on_node is not None:
-            on_node(node, dy, grads)
-        if not retain_graph:
-            node.ctx.free()
-        for parent, edge, g in zip(node.parents, node.edges, grads):
-            if g is None:
+    waiting = _dependencies(topological_order(root.grad_fn))
+    buffers: dict = {id(root.grad_fn): gradient}
+    tiebreak = itertools.count(1)
+    ready = [(-root.grad_fn.sequence_nr, 0, root.grad_fn, None)]
+    while ready:
+        _, _, node, leaf = heapq.heappop(ready)
+        if leaf is not None:
+            _accumulate_leaf(leaf, buffers.pop(("leaf", id(leaf))))
+            continue
+        dy = buffers.pop(id(node), None)
+        grads = ((None,) * len(node.parents) if dy is None  # no path from root carried a gradient
+                 else _run_node(node, dy, retain_graph, on_node))
+        for parent, edge, needs, g in zip(node.parents, node.edges, node.ctx.needs_input_grad,
+                                          grads):
+            if not needs:
                 continue
-            if edge is None:
-                _accumulate_leaf(parent, g)
-            else:
-                key = id(edge)
-                pending[key] = g if key not in pending else pending[key] + g  # never in place
+            key = id(edge) if edge is not None else ("leaf", id(parent))
+            if g is not None:
+                buffers[key] = g if buffers.get(key) is None else buffers[key] + g  # never in place
+            waiting[key] -= 1
+            if waiting[key] == 0 and edge is not None:
+                heapq.heappush(ready, (-edge.sequence_nr, next(tiebreak), edge, None))
+            elif waiting[key] == 0 and buffers.get(key) is not None:
+                heapq.heappush(ready, (-np.inf, next(tiebreak), None, parent))
+
+
+def _dependencies(nodes: list[Node]) -> dict:
+    """How many edges lead into each node (keyed by id) and each leaf (keyed ('leaf', id))."""
+    waiting: dict = {}
+    for node in nodes:
+        for parent, edge, needs in zip(node.parents, node.edges, node.ctx.needs_input_grad):
+            if needs:
+                key = id(edge) if edge is not None else ("leaf", id(parent))
+                waiting[key] = waiting.get(key, 0) + 1
+    return waiting
+
+
+def _run_node(node: Node, dy: np.ndarray, retain_graph: bool, on_node) -> tuple:
+    """One node's backward: check it may run, call it, bring its gradients to the inputs'
+    shapes; free what it saved unless the graph is retained."""
+    if getattr(node.ctx, "freed", False):
+        raise RuntimeError(
+            f"Trying to backward through the graph a second time: the arrays saved by "
+            f"{node.op} were freed after the first backward. Pass retain_graph=True to the "
+            f"first backward() if you need to call it again.")
+    for record in node.ctx.saved_versions:
+        record.verify(node.op)
+    with np.errstate(all="ignore"):  # as in forward: inf/nan propagate silently
+        grads = node.function.backward(node.ctx, dy)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    if len(grads) != len(node.parents):
+        raise RuntimeError(f"{node.op}.backward returned {len(grads)} gradients for "
+                           f"{len(node.parents)} inputs")
+    grads = tuple(_checked(node, i, g) for i, g in enumerate(grads))
+    if on_node is not None:
+        on_node(node, dy, grads)
+    if not retain_graph:
+        node.ctx.free()
+    return grads
 
 
 def _checked(node: Node, index: int, g):

@@ -322,3 +322,23 @@ def test_gradients_of_in_place_sequences_match_finite_differences(values, ops_in
             f(x).sum().backward()
     else:
         assert tg.gradcheck(f, (x,), atol=1e-5, rtol=1e-4)
+
+
+def test_a_failed_backward_leaves_the_grads_pytorch_leaves():
+    # A leaf's gradient is accumulated once every path into it has delivered; the newest ready
+    # node runs first. So x (reached through Add and through the failing Exp) gets nothing,
+    # while a (complete once the newer Mul ran) already has its gradient, as in PyTorch.
+    x = tg.ones(3, dtype=tg.float64, requires_grad=True)
+    y = x.exp()
+    y.add_(x)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        y.sum().backward()
+    assert x.grad is None
+    a = tg.ones(3, dtype=tg.float64, requires_grad=True)
+    b = tg.ones(3, dtype=tg.float64, requires_grad=True)
+    h = b.exp()
+    z = a * 2 + h
+    h.add_(1)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        z.sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0, 2.0] and b.grad is None
