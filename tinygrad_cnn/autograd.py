@@ -197,20 +197,23 @@ class Function:
         return (out, *(tensor(e) for e in extras)) if extras else out
 
 
-def rebase_history(target, result) -> None:
+def rebase_history(target, original, result) -> None:
     """Make `target` (about to be overwritten in place with `result`'s values) carry `result`'s
     history, as PyTorch does for an in-place op on a tensor in a graph.
 
-    Call before writing: saved arrays that share `target`'s memory are copied first (they hold
-    the values before the write, which backward needs), and checks on `result` move to `target`,
-    which from now on holds those values."""
+    Call before writing. `original` is the handle on target's old values and history that the
+    op took as its input: arrays saved from it are copied (they hold the values before the
+    write, which backward needs; PyTorch keeps a copy of the original self too), and their
+    checks are dropped: nothing can change the copy. Other operands that share target's memory
+    (`y.mul_(y)`, `y.mul_(y.detach())`) keep their checks, so backward refuses them, as
+    PyTorch does."""
     node = result.grad_fn
     if node is None:
         return
     ctx, saved = node.ctx, list(node.ctx.saved_arrays)
     kept = []
     for record in ctx.saved_versions:
-        if record.counter is target._version_counter:
+        if record.input_index is not None and node.parents[record.input_index] is original:
             saved[record.slot] = saved[record.slot].copy()   # private now: nothing can change it
         else:
             kept.append(record)

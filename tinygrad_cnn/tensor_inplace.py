@@ -32,8 +32,12 @@ class InPlaceMethods:
             getattr(o, "requires_grad", False) for o in others))
         self._check_in_place(recording)
         self._check_writable()
+        original = self._snapshot()
+        # its own array object on the same memory, so that what an op saves from it is told
+        # apart from another operand on this memory (y.mul_(y)): see autograd.rebase_history
+        original._array = self._array[...]
         if recording:
-            result = compute(self._snapshot())
+            result = compute(original)
         else:
             with no_grad():
                 result = compute(self)
@@ -44,7 +48,7 @@ class InPlaceMethods:
             raise RuntimeError(f"result type {scalar_type_name(result.array)} can't be cast to the "
                                f"desired output type {scalar_type_name(self.array)}")
         if recording:
-            autograd.rebase_history(self, result)     # before the write: keep the old values
+            autograd.rebase_history(self, original, result)  # before the write: keep old values
         np.copyto(self.array, result.array, casting="unsafe")
         self._version_counter.bump()
         if recording and result.grad_fn is not None:

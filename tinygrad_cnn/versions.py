@@ -30,7 +30,8 @@ class VersionCounter:
 @dataclass
 class SavedVersion:
     """One saved array's provenance: slot `slot` of ctx.saved_arrays came from a tensor whose
-    counter read `version` at save time; `role` is 'input i' or 'output 0'."""
+    counter read `version` at save time; `role` is 'input i' or 'output 0', and `input_index`
+    is i (None for the output)."""
 
     slot: int
     counter: VersionCounter
@@ -38,6 +39,7 @@ class SavedVersion:
     shape: tuple
     dtype: np.dtype
     role: str
+    input_index: int | None = None
 
     def verify(self, op: str) -> None:
         if self.counter.value != self.version:
@@ -58,15 +60,19 @@ def record_saved_versions(saved, inputs, output, output_array) -> list[SavedVers
     for slot, array in enumerate(saved):
         if not isinstance(array, np.ndarray):
             continue
-        for i, tensor in enumerate(inputs):
-            if np.may_share_memory(array, tensor.array):
-                counter = tensor._version_counter
-                records.append(SavedVersion(slot, counter, counter.value, tuple(tensor.shape),
-                                            tensor.array.dtype, f"input {i}"))
-                break
-        else:
-            if np.may_share_memory(array, output_array):
-                counter = output._version_counter
-                records.append(SavedVersion(slot, counter, counter.value, output_array.shape,
-                                            output_array.dtype, "output 0"))
+        # the input it is (y.mul_(y) saves two handles on one memory: tell them apart), else
+        # the first input whose memory it shares (a reshaped or sliced input)
+        index = next((i for i, t in enumerate(inputs) if array is t.array), None)
+        if index is None:
+            index = next((i for i, t in enumerate(inputs)
+                          if np.may_share_memory(array, t.array)), None)
+        if index is not None:
+            tensor = inputs[index]
+            counter = tensor._version_counter
+            records.append(SavedVersion(slot, counter, counter.value, tuple(tensor.shape),
+                                        tensor.array.dtype, f"input {index}", index))
+        elif np.may_share_memory(array, output_array):
+            counter = output._version_counter
+            records.append(SavedVersion(slot, counter, counter.value, output_array.shape,
+                                        output_array.dtype, "output 0"))
     return records

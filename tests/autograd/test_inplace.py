@@ -144,12 +144,12 @@ def test_in_place_on_a_leaf_that_requires_grad_raises_pytorchs_error_before_any_
 def test_an_in_place_op_on_a_non_leaf_rebases_its_history():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = x * 3
-    y.mul_(y)                       # y = (3x)^2: saved its old value, needs no error
+    y.pow_(2)                       # y = (3x)^2: Pow keeps a copy of y's old value, no error
     y.exp_()
     y.sum().backward()
     expected = np.exp(9 * np.array([1.0, 2.0]) ** 2) * 18 * np.array([1.0, 2.0])
     np.testing.assert_allclose(x.grad.array, expected, rtol=1e-5)
-    assert y.grad_fn.op == "Exp" and y.grad_fn.next_functions[0][0].op == "Mul"
+    assert y.grad_fn.op == "Exp" and y.grad_fn.next_functions[0][0].op == "Pow"
 
 
 def test_an_op_that_saved_its_output_sees_a_later_in_place_change():
@@ -342,3 +342,20 @@ def test_a_failed_backward_leaves_the_grads_pytorch_leaves():
     with pytest.raises(RuntimeError, match=MODIFIED):
         z.sum().backward()
     assert a.grad.tolist() == [2.0, 2.0, 2.0] and b.grad is None
+
+
+def test_an_in_place_op_whose_other_operand_is_the_target_itself_is_caught():
+    # PyTorch keeps a copy of the original self, but another operand on the same memory is
+    # saved as is, so writing the result into it makes backward refuse (as PyTorch).
+    for other in (lambda y: y, lambda y: y.detach(), lambda y: y[:]):
+        for op in ("mul_", "div_"):
+            x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+            y = x * 3
+            getattr(y, op)(other(y))
+            with pytest.raises(RuntimeError, match=MODIFIED):
+                y.sum().backward()
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    y = x * 3
+    y.add_(y)                       # Add saves nothing: fine
+    y.sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
