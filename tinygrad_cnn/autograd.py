@@ -28,7 +28,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .grad_modes import enable_grad, is_grad_enabled, no_grad  # noqa: F401 (re-exported)
-from .versions import SavedVersion, record_saved_versions
+from .versions import SavedVersion, record_saved_versions, remember_view
 
 # ----------------------------------------------------------------------------------------------
 # Module scope: Module.__call__ pushes its qualified name; every Node remembers the innermost one.
@@ -189,6 +189,8 @@ class Function:
         out = tensor(y, requires_grad=record)
         if cls.returns_view and np.may_share_memory(y, arrays[0]):
             out._make_view_of(inputs[0])
+            if is_grad_enabled():
+                remember_view(out, inputs[0], cls, params)
         if record:
             out.grad_fn = Node(cls.__name__, cls, tuple(inputs), tuple(t.grad_fn for t in inputs),
                                tuple((a.shape, a.dtype) for a in arrays), params,

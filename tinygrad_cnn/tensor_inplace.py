@@ -7,7 +7,8 @@ Each in-place op is its out-of-place twin plus bookkeeping (`_in_place`):
      the tensor's current history;
   3. write them into the tensor's own memory (its views see them) and bump its version counter,
      so backward refuses to use values saved before the write (versions.py);
-  4. when recorded, the tensor takes the new node as its grad_fn ("rebasing its history").
+  4. when recorded, the tensor takes the new node as its grad_fn ("rebasing its history"), and
+     its views are re-made from it (versions.regenerate_views), as PyTorch's views follow it.
 In-place changes to a view of a tensor in a graph are refused with a clear error (PyTorch
 rewrites the base's history; this library does not).
 """
@@ -20,6 +21,7 @@ from .dtypes import scalar_type_name
 from .grad_modes import is_grad_enabled, no_grad
 from .random import get_rng
 from .tensor_shape import _numpy_index
+from .versions import regenerate_views
 
 
 class InPlaceMethods:
@@ -54,6 +56,7 @@ class InPlaceMethods:
         if recording and result.grad_fn is not None:
             autograd.retarget_saved_output(self, result)
             self.grad_fn, self._requires_grad = result.grad_fn, True
+            regenerate_views(self)                    # its views follow the new history
         return self
 
     def _check_in_place(self, recording: bool) -> None:

@@ -5,9 +5,13 @@ Every tensor's memory has one `VersionCounter`; views of it (`x[0]`, `x.view(...
 not tracked, as in PyTorch). Each in-place write (`add_`, `x[i] = v`, an optimizer step) bumps the
 counter. When an op saves an array for backward, the engine records (counter, version at save
 time); backward compares them and raises rather than compute a gradient from changed values.
+
+Views also follow their base's history: an in-place op that records a new history for a tensor
+re-makes each of its live views from it (remember_view, regenerate_views), as PyTorch does.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,3 +80,29 @@ def record_saved_versions(saved, inputs, output, output_array) -> list[SavedVers
             records.append(SavedVersion(slot, counter, counter.value, output_array.shape,
                                         output_array.dtype, "output 0"))
     return records
+
+
+def remember_view(view, source, cls, params) -> None:
+    """Note how `view` was made from its base (the ops from the base to it), so that an in-place
+    op that gives the base a new history gives the view one too (`regenerate_views`). The
+    engine calls it for each view made in grad mode."""
+    base = view._base
+    if base.requires_grad and base.grad_fn is None:
+        return                  # a leaf that requires grad never gets a recorded in-place op
+    steps = () if source is base else source.__dict__.get("_view_steps")
+    if steps is None:
+        return                  # made from a handle that is not a remembered view
+    view._view_steps = steps + ((cls, params),)
+    base.__dict__.setdefault("_views", weakref.WeakSet()).add(view)
+
+
+def regenerate_views(base) -> None:
+    """After an in-place op gave `base` a new history: each live view made (in grad mode) from
+    it is re-made from the new history, so gradients through the view reach the new history
+    and a view of a base that starts to require grad does too (PyTorch's views follow their
+    base the same way)."""
+    for view in list(base.__dict__.get("_views", ())):
+        replayed = base
+        for cls, params in view._view_steps:
+            replayed = cls.apply(replayed, **params)
+        view.grad_fn, view._requires_grad = replayed.grad_fn, replayed.requires_grad

@@ -359,3 +359,16 @@ def test_an_in_place_op_whose_other_operand_is_the_target_itself_is_caught():
     y.add_(y)                       # Add saves nothing: fine
     y.sum().backward()
     assert x.grad.tolist() == [6.0, 6.0]
+
+
+def test_views_follow_their_base_when_an_in_place_op_records_a_new_history():
+    w = tg.ones(2, 3, dtype=tg.float64, requires_grad=True)
+    x = tg.zeros(2, 3, dtype=tg.float64)
+    v, row = x[:], x.view(6)[3:]
+    x.add_(w)                       # x now requires grad; so do the views made before
+    assert v.requires_grad and not v.is_leaf and row.requires_grad
+    y = w * 2
+    u = y[:].view(6)
+    y.mul_(3)                       # the gradient through u must see the mul_
+    u.sum().backward()
+    assert w.grad.tolist() == [[6.0] * 3] * 2
