@@ -10,7 +10,7 @@ How in-place changes stay safe (versions.py has the details):
     that tensor's version; backward checks the version and raises PyTorch's RuntimeError if the
     tensor changed since, instead of returning a gradient computed from the new values;
   - an in-place op on a tensor in a graph records a new node whose input is the tensor's old
-    history (`rebase_history`), so each node keeps the edges it had when it was made
+    history (`versions.rebase_history`), so each node keeps the edges it had when it was made
     (`Node.edges`), never the tensor's current grad_fn.
 
 Backward is first-order: an op's backward works on plain numpy arrays and is not itself recorded,
@@ -19,6 +19,8 @@ so gradients of gradients are not available (a deliberate non-goal of this libra
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -26,7 +28,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .grad_modes import enable_grad, is_grad_enabled, no_grad  # noqa: F401 (re-exported)
-from .versions import SavedVersion, record_saved_versions
+from .versions import SavedVersion, record_saved_versions, remember_view
 
 # ----------------------------------------------------------------------------------------------
 # Module scope: Module.__call__ pushes its qualified name; every Node remembers the innermost one.
@@ -102,6 +104,9 @@ def accumulator_of(leaf) -> AccumulateGrad:
     return leaf._accumulator
 
 
+_sequence = itertools.count()
+
+
 @dataclass(eq=False)
 class Node:
     """The public record of one recorded operation; `tensor.grad_fn` points at it.
@@ -120,6 +125,7 @@ class Node:
         hooks: functions `register_hook` put on the tensor this node produced; each gets that
             tensor's gradient (a Tensor) and may return a replacement.
         retained: tensors whose `.grad` keeps this node's gradient (`retain_grad()`).
+        sequence_nr: creation order; backward runs the newest ready node first (as PyTorch).
     """
 
     op: str
@@ -133,6 +139,7 @@ class Node:
     output_shape: tuple[int, ...] = field(default=())
     hooks: list = field(default_factory=list)
     retained: list = field(default_factory=list)
+    sequence_nr: int = field(default_factory=lambda: next(_sequence))
 
     def name(self) -> str:
         """PyTorch's name of this backward function, e.g. 'MulBackward0'."""
@@ -188,6 +195,8 @@ class Function:
         out = tensor(y, requires_grad=record)
         if cls.returns_view and np.may_share_memory(y, arrays[0]):
             out._make_view_of(inputs[0])
+            if is_grad_enabled():
+                remember_view(out, inputs[0], cls, params)
         if record:
             out.grad_fn = Node(cls.__name__, cls, tuple(inputs), tuple(t.grad_fn for t in inputs),
                                tuple((a.shape, a.dtype) for a in arrays), params,
@@ -196,40 +205,6 @@ class Function:
         return (out, *(tensor(e) for e in extras)) if extras else out
 
 
-def rebase_history(target, result) -> None:
-    """Make `target` (about to be overwritten in place with `result`'s values) carry `result`'s
-    history, as PyTorch does for an in-place op on a tensor in a graph.
-
-    Call before writing: saved arrays that share `target`'s memory are copied first (they hold
-    the values before the write, which backward needs), and checks on `result` move to `target`,
-    which from now on holds those values."""
-    node = result.grad_fn
-    if node is None:
-        return
-    ctx, saved = node.ctx, list(node.ctx.saved_arrays)
-    kept = []
-    for record in ctx.saved_versions:
-        if record.counter is target._version_counter:
-            saved[record.slot] = saved[record.slot].copy()   # private now: nothing can change it
-        else:
-            kept.append(record)
-    ctx.saved_arrays, ctx.saved_versions = tuple(saved), kept
-
-
-def retarget_saved_output(target, result) -> None:
-    """After the write: arrays `result`'s node saved from its own output are now `target`'s
-    values, so later changes to `target` must be caught."""
-    node = result.grad_fn
-    if node is None:
-        return
-    for record in node.ctx.saved_versions:
-        if record.counter is result._version_counter:
-            record.counter, record.version = target._version_counter, target._version_counter.value
-
-
-# ----------------------------------------------------------------------------------------------
-# The backward pass
-# ----------------------------------------------------------------------------------------------
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum `grad` down to `shape`, undoing numpy broadcasting: leading axes that broadcasting
     added are summed away, and axes that were stretched from size 1 are summed with keepdims.
@@ -289,49 +264,79 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False,
              on_node: Callable[[Node, np.ndarray, tuple], None] | None = None) -> None:
     """Propagate `gradient` (dL/droot) back through the graph that produced `root`.
 
-    Each node's backward receives the total gradient of its output (contributions from every
-    consumer are summed first), and leaf tensors that require grad accumulate into `.grad`.
-    `on_node(node, dy, input_grads)` is called for each node, in backward order (used by
+    PyTorch's schedule, so that a backward that fails half-way (a saved tensor changed in place)
+    leaves the same `.grad`s behind: a node (or a leaf's accumulation) runs once every edge into
+    it has delivered its gradient, which are summed first; among the ready ones, leaf
+    accumulations run first, then the most recently created node (`Node.sequence_nr`).
+    `on_node(node, dy, input_grads)` is called for each node, in the order they ran (used by
     `viz.explain_backward`).
     """
     if root.grad_fn is None:
         _accumulate_leaf(root, gradient)
         return
-    pending: dict[int, np.ndarray] = {id(root.grad_fn): gradient}
-    for node in reversed(topological_order(root.grad_fn)):
-        dy = pending.pop(id(node), None)
-        if dy is None:
-            continue  # no path from root reaches this node through tensors requiring grad
-        if getattr(node.ctx, "freed", False):
-            raise RuntimeError(
-                f"Trying to backward through the graph a second time: the arrays saved by "
-                f"{node.op} were freed after the first backward. Pass retain_graph=True to the "
-                f"first backward() if you need to call it again.")
-        dy = _run_hooks(node.hooks, dy)
-        for tensor in node.retained:                   # retain_grad(): after the hooks, as PyTorch
-            _add_to_grad(tensor, dy)
-        for record in node.ctx.saved_versions:
-            record.verify(node.op)
-        with np.errstate(all="ignore"):  # as in forward: inf/nan propagate silently
-            grads = node.function.backward(node.ctx, dy)
-        if not isinstance(grads, tuple):
-            grads = (grads,)
-        if len(grads) != len(node.parents):
-            raise RuntimeError(f"{node.op}.backward returned {len(grads)} gradients for "
-                               f"{len(node.parents)} inputs")
-        grads = tuple(_checked(node, i, g) for i, g in enumerate(grads))
-        if on_node is not None:
-            on_node(node, dy, grads)
-        if not retain_graph:
-            node.ctx.free()
-        for parent, edge, g in zip(node.parents, node.edges, grads):
-            if g is None:
+    waiting = _dependencies(topological_order(root.grad_fn))
+    buffers: dict = {id(root.grad_fn): gradient}
+    tiebreak = itertools.count(1)
+    ready = [(-root.grad_fn.sequence_nr, 0, root.grad_fn, None)]
+    while ready:
+        _, _, node, leaf = heapq.heappop(ready)
+        if leaf is not None:
+            _accumulate_leaf(leaf, buffers.pop(("leaf", id(leaf))))
+            continue
+        dy = buffers.pop(id(node), None)
+        grads = ((None,) * len(node.parents) if dy is None  # no path from root carried a gradient
+                 else _run_node(node, dy, retain_graph, on_node))
+        for parent, edge, needs, g in zip(node.parents, node.edges, node.ctx.needs_input_grad,
+                                          grads):
+            if not needs:
                 continue
-            if edge is None:
-                _accumulate_leaf(parent, g)
-            else:
-                key = id(edge)
-                pending[key] = g if key not in pending else pending[key] + g  # never in place
+            key = id(edge) if edge is not None else ("leaf", id(parent))
+            if g is not None:
+                buffers[key] = g if buffers.get(key) is None else buffers[key] + g  # never in place
+            waiting[key] -= 1
+            if waiting[key] == 0 and edge is not None:
+                heapq.heappush(ready, (-edge.sequence_nr, next(tiebreak), edge, None))
+            elif waiting[key] == 0 and buffers.get(key) is not None:
+                heapq.heappush(ready, (-np.inf, next(tiebreak), None, parent))
+
+
+def _dependencies(nodes: list[Node]) -> dict:
+    """How many edges lead into each node (keyed by id) and each leaf (keyed ('leaf', id))."""
+    waiting: dict = {}
+    for node in nodes:
+        for parent, edge, needs in zip(node.parents, node.edges, node.ctx.needs_input_grad):
+            if needs:
+                key = id(edge) if edge is not None else ("leaf", id(parent))
+                waiting[key] = waiting.get(key, 0) + 1
+    return waiting
+
+
+def _run_node(node: Node, dy: np.ndarray, retain_graph: bool, on_node) -> tuple:
+    """One node's backward: check it may run, call it, bring its gradients to the inputs'
+    shapes; free what it saved unless the graph is retained."""
+    if getattr(node.ctx, "freed", False):
+        raise RuntimeError(
+            f"Trying to backward through the graph a second time: the arrays saved by "
+            f"{node.op} were freed after the first backward. Pass retain_graph=True to the "
+            f"first backward() if you need to call it again.")
+    dy = _run_hooks(node.hooks, dy)
+    for tensor in node.retained:                     # retain_grad(): after the hooks, as PyTorch
+        _add_to_grad(tensor, dy)
+    for record in node.ctx.saved_versions:
+        record.verify(node.op)
+    with np.errstate(all="ignore"):  # as in forward: inf/nan propagate silently
+        grads = node.function.backward(node.ctx, dy)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    if len(grads) != len(node.parents):
+        raise RuntimeError(f"{node.op}.backward returned {len(grads)} gradients for "
+                           f"{len(node.parents)} inputs")
+    grads = tuple(_checked(node, i, g) for i, g in enumerate(grads))
+    if on_node is not None:
+        on_node(node, dy, grads)
+    if not retain_graph:
+        node.ctx.free()
+    return grads
 
 
 def _checked(node: Node, index: int, g):

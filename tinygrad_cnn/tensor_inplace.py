@@ -7,7 +7,8 @@ Each in-place op is its out-of-place twin plus bookkeeping (`_in_place`):
      the tensor's current history;
   3. write them into the tensor's own memory (its views see them) and bump its version counter,
      so backward refuses to use values saved before the write (versions.py);
-  4. when recorded, the tensor takes the new node as its grad_fn ("rebasing its history").
+  4. when recorded, the tensor takes the new node as its grad_fn ("rebasing its history"), and
+     its views are re-made from it (versions.regenerate_views), as PyTorch's views follow it.
 In-place changes to a view of a tensor in a graph are refused with a clear error (PyTorch
 rewrites the base's history; this library does not).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import autograd, ops
+from . import ops, versions
 from .dtypes import scalar_type_name
 from .grad_modes import is_grad_enabled, no_grad
 from .random import get_rng
@@ -32,8 +33,12 @@ class InPlaceMethods:
             getattr(o, "requires_grad", False) for o in others))
         self._check_in_place(recording)
         self._check_writable()
+        original = self._snapshot()
+        # its own array object on the same memory, so that what an op saves from it is told
+        # apart from another operand on this memory (y.mul_(y)): see versions.rebase_history
+        original._array = self._array[...]
         if recording:
-            result = compute(self._snapshot())
+            result = compute(original)
         else:
             with no_grad():
                 result = compute(self)
@@ -44,12 +49,13 @@ class InPlaceMethods:
             raise RuntimeError(f"result type {scalar_type_name(result.array)} can't be cast to the "
                                f"desired output type {scalar_type_name(self.array)}")
         if recording:
-            autograd.rebase_history(self, result)     # before the write: keep the old values
+            versions.rebase_history(self, original, result)  # before the write: keep old values
         np.copyto(self.array, result.array, casting="unsafe")
         self._version_counter.bump()
         if recording and result.grad_fn is not None:
-            autograd.retarget_saved_output(self, result)
+            versions.retarget_saved_output(self, result)
             self.grad_fn, self._requires_grad = result.grad_fn, True
+            versions.regenerate_views(self)                    # its views follow the new history
         return self
 
     def _check_in_place(self, recording: bool) -> None:

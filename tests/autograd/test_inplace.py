@@ -144,12 +144,12 @@ def test_in_place_on_a_leaf_that_requires_grad_raises_pytorchs_error_before_any_
 def test_an_in_place_op_on_a_non_leaf_rebases_its_history():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = x * 3
-    y.mul_(y)                       # y = (3x)^2: saved its old value, needs no error
+    y.pow_(2)                       # y = (3x)^2: Pow keeps a copy of y's old value, no error
     y.exp_()
     y.sum().backward()
     expected = np.exp(9 * np.array([1.0, 2.0]) ** 2) * 18 * np.array([1.0, 2.0])
     np.testing.assert_allclose(x.grad.array, expected, rtol=1e-5)
-    assert y.grad_fn.op == "Exp" and y.grad_fn.next_functions[0][0].op == "Mul"
+    assert y.grad_fn.op == "Exp" and y.grad_fn.next_functions[0][0].op == "Pow"
 
 
 def test_an_op_that_saved_its_output_sees_a_later_in_place_change():
@@ -322,3 +322,71 @@ def test_gradients_of_in_place_sequences_match_finite_differences(values, ops_in
             f(x).sum().backward()
     else:
         assert tg.gradcheck(f, (x,), atol=1e-5, rtol=1e-4)
+
+
+def test_a_failed_backward_leaves_the_grads_pytorch_leaves():
+    # A leaf's gradient is accumulated once every path into it has delivered; the newest ready
+    # node runs first. So x (reached through Add and through the failing Exp) gets nothing,
+    # while a (complete once the newer Mul ran) already has its gradient, as in PyTorch.
+    x = tg.ones(3, dtype=tg.float64, requires_grad=True)
+    y = x.exp()
+    y.add_(x)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        y.sum().backward()
+    assert x.grad is None
+    a = tg.ones(3, dtype=tg.float64, requires_grad=True)
+    b = tg.ones(3, dtype=tg.float64, requires_grad=True)
+    h = b.exp()
+    z = a * 2 + h
+    h.add_(1)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        z.sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0, 2.0] and b.grad is None
+
+
+def test_an_in_place_op_whose_other_operand_is_the_target_itself_is_caught():
+    # PyTorch keeps a copy of the original self, but another operand on the same memory is
+    # saved as is, so writing the result into it makes backward refuse (as PyTorch).
+    for other in (lambda y: y, lambda y: y.detach(), lambda y: y[:]):
+        for op in ("mul_", "div_"):
+            x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+            y = x * 3
+            getattr(y, op)(other(y))
+            with pytest.raises(RuntimeError, match=MODIFIED):
+                y.sum().backward()
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    y = x * 3
+    y.add_(y)                       # Add saves nothing: fine
+    y.sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
+
+
+def test_views_follow_their_base_when_an_in_place_op_records_a_new_history():
+    w = tg.ones(2, 3, dtype=tg.float64, requires_grad=True)
+    x = tg.zeros(2, 3, dtype=tg.float64)
+    v, row = x[:], x.view(6)[3:]
+    x.add_(w)                       # x now requires grad; so do the views made before
+    assert v.requires_grad and not v.is_leaf and row.requires_grad
+    y = w * 2
+    u = y[:].view(6)
+    y.mul_(3)                       # the gradient through u must see the mul_
+    u.sum().backward()
+    assert w.grad.tolist() == [[6.0] * 3] * 2
+
+
+def test_retain_grad_and_hooks_see_the_gradient_as_pytorch_orders_them():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.retain_grad()
+    handle = x.register_hook(lambda g: g * 10)      # on a leaf: before accumulation
+    y.register_hook(lambda g: g + 1)                # on a non-leaf: before its node runs
+    (y * y).sum().backward()
+    assert y.retains_grad and y.grad.tolist() == [7.0, 13.0]      # 2y + 1, after the hook
+    assert x.grad.tolist() == [210.0, 390.0]                       # 3 * (2y + 1) * 10
+    handle.remove()
+    x.grad = None
+    (x * 1.0).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match="requires_grad=False"):
+        tg.ones(2).retain_grad()
+    assert (x * 2).sum().grad_fn.name() == "SumBackward0"
