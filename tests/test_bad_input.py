@@ -170,3 +170,14 @@ def test_load_state_dict_assign_with_int_arrays_keeps_parameters_floating():
         layer.load_state_dict({"weight": np.ones((2, 2), np.int64), "bias": np.ones(2, np.int64)},
                               assign=True)
     assert layer.weight.dtype == tg.float32 and np.array_equal(layer.weight.array, before)
+
+
+def test_shape_mismatches_are_runtime_errors_as_in_pytorch_and_still_value_errors():
+    """PyTorch raises RuntimeError for data that does not fit an op; code written against this
+    library catches ValueError. The error is both."""
+    for call in (lambda: tg.nn.Linear(4, 2)(tg.zeros(3, 5)),
+                 lambda: tg.zeros(2, 3) @ tg.zeros(4, 5),
+                 lambda: tg.nn.Conv2d(3, 6, 3)(tg.zeros(1, 2, 8, 8))):
+        with pytest.raises(RuntimeError) as info:
+            call()
+        assert isinstance(info.value, ValueError)

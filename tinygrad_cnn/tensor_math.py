@@ -9,6 +9,7 @@ import numpy as np
 
 from . import ops
 from .dtypes import result_dtype
+from .errors import ShapeMismatchError
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
@@ -85,7 +86,7 @@ class MathMethods:
         inner_a = self.shape[-1]
         inner_b = other.shape[0] if other.ndim == 1 else other.shape[-2]
         if inner_a != inner_b:
-            raise ValueError(f"matmul: inner dimensions differ: input {self.shape} has {inner_a} "
+            raise ShapeMismatchError(f"matmul: inner dimensions differ: input {self.shape} has {inner_a} "
                              f"columns but other {other.shape} has {inner_b} rows")
         if self.dtype != other.dtype:  # PyTorch does not promote here
             raise TypeError(f"matmul: tensors must share one dtype, but input is {self.dtype}, "

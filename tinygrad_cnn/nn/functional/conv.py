@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import ops
+from ...errors import ShapeMismatchError
 from ...ops._windows import output_size
 from ..arguments import check_int, int_or_pair
 from ..window_args import check_output_padding, conv_padding
@@ -35,7 +36,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if F % groups:
         raise ValueError(f"{fn}: groups={groups} must divide the {F} output channels (weight shape {weight.shape})")
     if C != Cg * groups:
-        raise ValueError(f"{fn}: input has {C} channels but weight expects {Cg * groups} "
+        raise ShapeMismatchError(f"{fn}: input has {C} channels but weight expects {Cg * groups} "
                          f"(weight shape {weight.shape}, groups={groups}, input shape {input.shape})")
     if bias is not None:
         check_tensor(fn, "bias", bias)
@@ -75,7 +76,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     N, C, H, W = x.shape
     Cw, Fg, KH, KW = weight.shape
     if C != Cw:
-        raise ValueError(f"{fn}: input has {C} channels but weight expects {Cw} (weight shape "
+        raise ShapeMismatchError(f"{fn}: input has {C} channels but weight expects {Cw} (weight shape "
                          f"{weight.shape}, input shape {input.shape})")
     if C % groups:
         raise ValueError(f"{fn}: groups={groups} must divide the {C} input channels")

@@ -1,9 +1,8 @@
 """Products as functions: linear (a fully-connected layer) and matmul: validate, then call the op."""
 from __future__ import annotations
 
-import numpy as np
-
 from ... import ops
+from ...errors import ShapeMismatchError
 from ._checks import check_same_dtype, check_tensor
 
 
@@ -14,7 +13,7 @@ def linear(input, weight, bias=None):
     check_tensor("linear", "input", input)
     check_tensor("linear", "weight", weight, ndim=2)
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input has {input.shape[-1] if input.ndim else 0} features (shape "
+        raise ShapeMismatchError(f"linear: input has {input.shape[-1] if input.ndim else 0} features (shape "
                          f"{input.shape}) but weight expects {weight.shape[1]} (weight shape {weight.shape})")
     if bias is not None:
         check_tensor("linear", "bias", bias)
