@@ -93,7 +93,8 @@ def test_killing_training_at_random_points_and_resuming_gives_bit_identical_weig
                 proc.send_signal(signal.SIGINT if kind == "ctrl-c" else signal.SIGKILL)
         _, err = proc.communicate(timeout=300)
         assert "Traceback" not in err, err
-        assert proc.returncode in (0, 130, -signal.SIGKILL), (kind, proc.returncode, err)
+        # 130: the trainer caught Ctrl-C; -SIGINT: it landed as Python was shutting down
+        assert proc.returncode in (0, 130, -signal.SIGINT, -signal.SIGKILL), (kind, proc.returncode, err)
     assert any(hit), "no kill landed inside a save"
     while _epochs_done(out) < EPOCHS:   # then let it finish
         proc = _start(out, _resume_args(out))
