@@ -94,7 +94,7 @@ class AccumulateGrad:
         return "torch::autograd::AccumulateGrad"
 
     def __repr__(self) -> str:
-        return f"<AccumulateGrad shape={tuple(self.variable.shape)}>"
+        return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
 def accumulator_of(leaf) -> AccumulateGrad:
@@ -153,8 +153,8 @@ class Node:
                      for parent, edge, needs in zip(self.parents, self.edges,
                                                     self.ctx.needs_input_grad))
 
-    def __repr__(self) -> str:
-        return f"<{self.op}Backward scope={self.scope!r} output_shape={self.output_shape}>"
+    def __repr__(self) -> str:   # as PyTorch prints a grad_fn
+        return f"<{self.name()} object at {hex(id(self))}>"
 
 
 _tensor_class: list[type] = []

@@ -207,7 +207,7 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods, PortingMethods):
         body = np.array2string(self._array, separator=", ", prefix="tensor(")
         extra = ""
         if self.grad_fn is not None:
-            extra = f", grad_fn=<{self.grad_fn.op}Backward>"
+            extra = f", grad_fn=<{self.grad_fn.name()}>"
         elif self.requires_grad:
             extra = ", requires_grad=True"
         if self.dtype not in (np.float32, np.int64, np.bool_):
