@@ -12,6 +12,7 @@ from tinygrad_cnn.ops import conv as reference_conv
 from tinygrad_cnn.ops import fast
 from tinygrad_cnn.ops import pool as reference_pool
 from tinygrad_cnn.ops.fast import conv as fast_conv
+from tinygrad_cnn.ops.fast import winograd
 from tests.strategies import conv_geometry, pool_geometry
 
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-4, atol=2e-5)}
@@ -109,3 +110,36 @@ def test_every_fast_conv2d_input_gradient_route_equals_the_reference(H, W, k, F,
     params = dict(stride=(stride, stride), padding=padding, dilation=dilation, groups=1)
     assert_same(run(reference_conv.Conv2d, (x, w), (True, True), **params),
                 run(fast.Conv2d, (x, w), (True, True), **params), np.float64)
+
+
+@given(N=st.integers(1, 3), C=st.integers(1, 3), F=st.integers(1, 3),
+       pads=st.tuples(*[st.integers(0, 2)] * 4), H=st.integers(1, 9), W=st.integers(1, 9),
+       dtype=st.sampled_from([np.float64, np.float32]), bias=st.booleans(),
+       needs_dx=st.booleans(), one_row_bands=st.booleans(), seed=st.integers(0, 2**16))
+def test_winograd_3x3_equals_the_reference(N, C, F, pads, H, W, dtype, bias, needs_dx,
+                                           one_row_bands, seed):
+    """3x3 stride 1 runs Winograd F(2x2, 3x3): odd and even output sizes (partial tiles),
+    asymmetric padding, several images per band and one tile row per band."""
+    top, bottom, left, right = pads
+    H, W = max(H, 3 - top - bottom), max(W, 3 - left - right)      # at least one output
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    w = rng.standard_normal((F, C, 3, 3)).astype(dtype)
+    inputs = (x, w, rng.standard_normal(F).astype(dtype)) if bias else (x, w)
+    needs = (needs_dx, True) + ((True,) if bias else ())
+    params = dict(stride=(1, 1), padding=((top, bottom), (left, right)), dilation=(1, 1), groups=1)
+    expected = run(reference_conv.Conv2d, inputs, needs, **params)
+    with pytest.MonkeyPatch.context() as patch:
+        if one_row_bands:
+            patch.setattr(winograd, "BAND_BYTES", 1)
+        assert_same(expected, run(fast.Conv2d, inputs, needs, **params), dtype)
+
+
+def test_winograd_runs_only_for_3x3_stride_1_undilated(monkeypatch):
+    calls = []
+    monkeypatch.setattr(winograd, "forward", lambda *a: calls.append(a) or np.zeros((1, 1, 2, 2)))
+    x, w = np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3))
+    for stride, dilation in (((1, 1), (1, 1)), ((2, 1), (1, 1)), ((1, 1), (1, 2))):
+        fast.Conv2d.forward(Context((True, True)), x, w, stride=stride, padding=((0, 0), (0, 0)),
+                            dilation=dilation, groups=1)
+    assert len(calls) == 1

@@ -16,6 +16,8 @@ What changes, and why (measured in benchmarks/bench_ops.py):
   gather), when its columns (H*W*KH*KW*F values an image) are no larger than the scatter's
   (Ho*Wo*KH*KW*C). Otherwise, and for strided convolutions, the column gradient is scattered
   back with contiguous channel runs.
+- 3x3, stride 1, no dilation (most convolutions of ResNets, VGGs and U-Nets): Winograd's
+  F(2x2, 3x3), in ops/fast/winograd.py, with 2.25x fewer multiply-adds in all three products.
 Used for groups == 1 (every convolution of the zoo but the grouped ones); the rest run the
 reference op. Shapes use the symbol key of ops/_windows.py.
 """
@@ -23,6 +25,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import conv as reference
+from . import winograd
 
 CHUNK_BYTES = 32 * 2**20   # columns of one chunk: large GEMMs (>= 1,800 rows), bounded transient memory
 
@@ -52,6 +55,11 @@ def chunks(N, row_bytes):
     return [slice(n, min(n + step, N)) for n in range(0, N, step)]
 
 
+def uses_winograd(w_shape, stride, dilation):
+    """F(2x2, 3x3) applies to 3x3 kernels at stride 1 without dilation."""
+    return tuple(w_shape[2:]) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
+
+
 def out_size(x_shape, w_shape, stride, padding, dilation):
     (_, _, H, W), (_, _, KH, KW) = x_shape, w_shape
     (sh, sw), (dh, dw), ((top, bottom), (left, right)) = stride, dilation, padding
@@ -68,6 +76,13 @@ class Conv2d(reference.Conv2d):
         if not ctx.fast:
             return reference.Conv2d.forward(ctx, x, w, b, stride=stride, padding=padding,
                                             dilation=dilation, groups=groups)
+        ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, dilation, groups
+        if uses_winograd(w.shape, stride, dilation) and x.dtype == w.dtype:
+            y = winograd.forward(x, w, padding)
+            if b is not None:
+                y += b.reshape(1, -1, 1, 1)
+            ctx.save_for_backward(x, w)
+            return y
         N, C = x.shape[:2]
         F, _, KH, KW = w.shape
         Ho, Wo = out_size(x.shape, w.shape, stride, padding, dilation)
@@ -80,7 +95,6 @@ class Conv2d(reference.Conv2d):
         if b is not None:
             y += b.reshape(1, F, 1, 1)
         ctx.save_for_backward(x, w)
-        ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, dilation, groups
         return y
 
     @staticmethod
@@ -93,8 +107,11 @@ class Conv2d(reference.Conv2d):
         Ho, Wo = dy.shape[2:]
         stride, padding, dilation = ctx.stride, ctx.padding, ctx.dilation
         need_dx, need_dw = ctx.needs_input_grad[:2]
-        dy_last = dy.transpose(0, 2, 3, 1)                                 # (N, Ho, Wo, F) view
         dx = dw = db = None
+        if uses_winograd(w.shape, stride, dilation) and x.dtype == w.dtype == dy.dtype:
+            dx, dw = winograd.backward(x, w, dy, padding, need_dx, need_dw)
+            need_dx = need_dw = False
+        dy_last = dy.transpose(0, 2, 3, 1)                                 # (N, Ho, Wo, F) view
         if need_dw:
             dw_mat = np.zeros((KH * KW * C, F), dtype=dy.dtype)           # (KH*KW*C, F)
             for part in chunks(N, Ho * Wo * KH * KW * C * x.itemsize):
