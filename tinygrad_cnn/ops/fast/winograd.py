@@ -47,10 +47,16 @@ def filter_transform(w):
     return np.ascontiguousarray(t.transpose(0, 3, 2, 1))  # (4a, 4b, C, F)
 
 
-def bands(rows, tw, channels, itemsize):
-    """Tile-row ranges [g0, g1) whose 16 transformed blocks hold about BAND_BYTES."""
-    step = max(1, BAND_BYTES // (16 * tw * channels * itemsize))
-    return [(g, min(g + step, rows)) for g in range(0, rows, step)]
+def bands(N, tiles, channels, itemsize):
+    """(images, tile rows) slices whose 16 transformed blocks hold about BAND_BYTES: several
+    whole images, or a range of tile rows of one image. A band has at least `channels` tiles, so
+    the weight-gradient products (K = tiles) stay efficient next to their (16, F, C) sums."""
+    th, tw = tiles
+    step = max(BAND_BYTES // (16 * tw * channels * itemsize), -(-channels // tw), 1)  # tile rows
+    if step >= th:
+        k = step // th
+        return [(slice(n, min(n + k, N)), slice(0, th)) for n in range(0, N, k)]
+    return [(slice(n, n + 1), slice(i, min(i + step, th))) for n in range(N) for i in range(0, th, step)]
 
 
 def geometry(x_shape, pads):
@@ -61,38 +67,34 @@ def geometry(x_shape, pads):
 
 
 def padded_input(x, pads, tiles):
-    """The zero-padded x, channels last, images stacked along the rows and the columns split by
-    parity:  (N, C, H, W) -> X (N*(2*th+2) + 2, 2, tw+1, C),  X[n*(2*th+2) + r, s, j] = xp[n, :, r, 2j+s].
-
-    Every image gets 2*th+2 rows (zeros past its padding), so tile row i of image n is global tile
-    row g = n*(th+1) + i reading X rows 2g..2g+3; g = n*(th+1) + th straddles two images and its
-    outputs are dropped (2 spare rows at the end serve the last one)."""
+    """The zero-padded x, channels last, columns split by parity (zeros past the padding up to
+    2*th+2 rows, 2*tw+2 columns):  (N, C, H, W) -> X (N, 2*th+2, 2, tw+1, C),
+    X[n, r, s, j] = xp[n, :, r, 2j+s]."""
     N, C, H, W = x.shape
     (top, _), (left, _) = pads
     th, tw = tiles
-    X = np.zeros((N * (2 * th + 2) + 2, 2, tw + 1, C), dtype=x.dtype)
-    images = X[:-2].reshape(N, 2 * th + 2, 2, tw + 1, C)
+    X = np.zeros((N, 2 * th + 2, 2, tw + 1, C), dtype=x.dtype)
     for s in (0, 1):                                     # x column w lands at 2j + s = w + left
         w0 = (s - left) % 2
         src = x[:, :, :, w0::2]
         j0 = (w0 + left) // 2
-        images[:, top:top + H, s, j0:j0 + src.shape[3]] = src.transpose(0, 2, 3, 1)
+        X[:, top:top + H, s, j0:j0 + src.shape[3]] = src.transpose(0, 2, 3, 1)
     return X
 
 
-def input_transform(X, g0, g1):
-    """V = B^T d B for the tiles of global tile rows g0..g1-1:  X -> V (16, G*tw, C), index 4a + b.
+def input_transform(X, images, rows):
+    """V = B^T d B for the tiles of a band:  X -> V (16, n*G*tw, C), index 4a + b.
     A tile's columns 0..3 are X[..., 0, j], X[..., 1, j], X[..., 0, j+1], X[..., 1, j+1]."""
-    C = X.shape[3]
-    tw = X.shape[2] - 1
-    d = [X[2 * g0 + r:2 * g1 + r:2] for r in range(4)]   # tile row r: (G, 2, tw+1, C)
+    C = X.shape[4]
+    tw = X.shape[3] - 1
+    d = [X[images, 2 * rows.start + r:2 * rows.stop + r:2] for r in range(4)]  # (n, G, 2, tw+1, C)
     R = np.empty((4,) + d[0].shape, dtype=X.dtype)       # B^T along rows
     np.subtract(d[0], d[2], out=R[0])
     np.add(d[1], d[2], out=R[1])
     np.subtract(d[2], d[1], out=R[2])
     np.subtract(d[1], d[3], out=R[3])
-    e = [R[:, :, 0, :tw], R[:, :, 1, :tw], R[:, :, 0, 1:], R[:, :, 1, 1:]]  # tile columns
-    V = np.empty((4, 4, g1 - g0, tw, C), dtype=X.dtype)  # B^T along columns
+    e = [R[..., 0, :tw, :], R[..., 1, :tw, :], R[..., 0, 1:, :], R[..., 1, 1:, :]]  # tile columns
+    V = np.empty((4, 4) + d[0].shape[:2] + (tw, C), dtype=X.dtype)  # B^T along columns
     np.subtract(e[0], e[2], out=V[:, 0])
     np.add(e[1], e[2], out=V[:, 1])
     np.subtract(e[2], e[1], out=V[:, 2])
@@ -101,9 +103,9 @@ def input_transform(X, g0, g1):
 
 
 def output_transform(M, Y):
-    """y_tile = A^T M A into Y (2, 2, G, tw, F) (output rows/columns by parity).  M: (16, G*tw, F)"""
+    """y_tile = A^T M A into Y (2, 2, n, G, tw, F) (output rows/columns by parity).  M: (16, n*G*tw, F)"""
     M = M.reshape((4, 4) + Y.shape[2:])
-    S = np.empty((2,) + M.shape[1:], dtype=M.dtype)      # A^T along rows: (2, 4, G, tw, F)
+    S = np.empty((2,) + M.shape[1:], dtype=M.dtype)      # A^T along rows: (2, 4, n, G, tw, F)
     np.add(M[0], M[1], out=S[0])
     S[0] += M[2]
     np.subtract(M[1], M[2], out=S[1])
@@ -122,35 +124,33 @@ def forward(x, w, pads):
     (Ho, Wo), (th, tw) = geometry(x.shape, pads)
     U = filter_transform(w).reshape(16, C, F)
     X = padded_input(x, pads, (th, tw))
-    rows = N * (th + 1)
-    Y = np.empty((2, 2, rows, tw, F), dtype=x.dtype)     # outputs, channels last, by parity
-    for g0, g1 in bands(rows, tw, max(C, F), x.itemsize):
-        M = np.matmul(input_transform(X, g0, g1), U)     # (16, G*tw, F)
-        output_transform(M, Y[:, :, g0:g1])
+    Y = np.empty((2, 2, N, th, tw, F), dtype=x.dtype)    # outputs, channels last, by parity
+    for images, rows in bands(N, (th, tw), max(C, F), x.itemsize):
+        M = np.matmul(input_transform(X, images, rows), U)  # (16, n*G*tw, F)
+        output_transform(M, Y[:, :, images, rows])
     y = np.empty((N, F, Ho, Wo), dtype=x.dtype)
     for r in (0, 1):
         for c in (0, 1):
-            plane = Y[r, c].reshape(N, th + 1, tw, F)
-            y[:, :, r::2, c::2] = plane[:, :len(range(r, Ho, 2)), :len(range(c, Wo, 2))].transpose(0, 3, 1, 2)
+            y[:, :, r::2, c::2] = Y[r, c][:, :len(range(r, Ho, 2)), :len(range(c, Wo, 2))].transpose(0, 3, 1, 2)
     return y
 
 
 def dy_planes(dy, tiles):
     """dy channels last, split by the parity of its rows and columns, zero past Ho, Wo:
-    (N, F, Ho, Wo) -> (2, 2, N*(th+1), tw, F), one zero tile row per image (see padded_input)."""
+    (N, F, Ho, Wo) -> (2, 2, N, th, tw, F)."""
     N, F, Ho, Wo = dy.shape
     th, tw = tiles
-    planes = np.zeros((2, 2, N, th + 1, tw, F), dtype=dy.dtype)
+    planes = np.zeros((2, 2, N, th, tw, F), dtype=dy.dtype)
     for r in (0, 1):
         for c in (0, 1):
             src = dy[:, :, r::2, c::2]
             planes[r, c, :, :src.shape[2], :src.shape[3]] = src.transpose(0, 2, 3, 1)
-    return planes.reshape(2, 2, N * (th + 1), tw, F)
+    return planes
 
 
 def dy_transform(P):
-    """D = A dy_tile A^T with A's -1 left out (see SIGN):  P (2, 2, G, tw, F) -> D (16, G*tw, F)."""
-    rows = [P[0], P[0] + P[1], P[0] - P[1], P[1]]        # A along rows: (2c, G, tw, F) each
+    """D = A dy_tile A^T with A's -1 left out (see SIGN):  P (2, 2, n, G, tw, F) -> D (16, n*G*tw, F)."""
+    rows = [P[0], P[0] + P[1], P[0] - P[1], P[1]]        # A along rows: (2c, n, G, tw, F) each
     D = np.empty((4, 4) + P.shape[2:], dtype=P.dtype)
     for a, p in enumerate(rows):                         # A along columns
         D[a, 0] = p[0]
@@ -160,32 +160,32 @@ def dy_transform(P):
     return D.reshape(16, -1, P.shape[-1])
 
 
-def dx_transform(Q, DX, g0, g1):
-    """Add B Q B^T of every tile of rows g0..g1-1 onto DX (2, 2, rows+1, tw+1, C), the padded
-    input gradient by row/column parity (tiles start 2 apart and overlap by 2).
+def dx_transform(Q, DX):
+    """Add B Q B^T of every tile of a band onto DX (2, 2, n, G+1, tw+1, C), the band's part of
+    the padded input gradient by row/column parity (tiles start 2 apart and overlap by 2).
     Along one axis, B sends a tile's q0..q3 to its positions 0..3 as (q0, q1 - q2 + q3, q1 + q2 - q0, -q3):
     positions 0, 1 are the tile's own even/odd pair, 2, 3 the next tile's.   Q: (16, G*tw, C)"""
-    G, tw, C = g1 - g0, DX.shape[3] - 1, DX.shape[4]
-    Q = Q.reshape(4, 4, G, tw, C)
-    Z = np.zeros((2, 4, G + 1, tw, C), dtype=Q.dtype)    # B along rows: (row parity, 4b, G+1, ...)
+    n, G, tw, C = DX.shape[2], DX.shape[3] - 1, DX.shape[4] - 1, DX.shape[5]
+    Q = Q.reshape(4, 4, n, G, tw, C)
+    Z = np.zeros((2, 4, n, G + 1, tw, C), dtype=Q.dtype)  # B along rows: (row parity, 4b, n, G+1, ...)
     t = np.add(Q[1], Q[2])
     t -= Q[0]
-    Z[0, :, :G] = Q[0]
-    Z[0, :, 1:] += t
+    Z[0, :, :, :G] = Q[0]
+    Z[0, :, :, 1:] += t
     np.subtract(Q[1], Q[2], out=t)
     t += Q[3]
-    Z[1, :, :G] = t
-    Z[1, :, 1:] -= Q[3]
+    Z[1, :, :, :G] = t
+    Z[1, :, :, 1:] -= Q[3]
     for r in (0, 1):                                     # B along columns, added into DX
-        z, out = Z[r], DX[r, :, g0:g1 + 1]               # out: (2 column parities, G+1, tw+1, C)
+        z, out = Z[r], DX[r]                             # out: (2 column parities, n, G+1, tw+1, C)
         t = np.add(z[1], z[2])
         t -= z[0]
-        out[0, :, :tw] += z[0]
-        out[0, :, 1:] += t
+        out[0, ..., :tw, :] += z[0]
+        out[0, ..., 1:, :] += t
         np.subtract(z[1], z[2], out=t)
         t += z[3]
-        out[1, :, :tw] += t
-        out[1, :, 1:] -= z[3]
+        out[1, ..., :tw, :] += t
+        out[1, ..., 1:, :] -= z[3]
 
 
 def unpad_planes(DX, x_shape, pads, tiles):
@@ -196,7 +196,7 @@ def unpad_planes(DX, x_shape, pads, tiles):
     dx = np.empty(x_shape, dtype=DX.dtype)
     for r in (0, 1):
         for s in (0, 1):                                 # padded (2i + r, 2j + s) -> x (h, w)
-            plane = DX[r, s, :N * (th + 1)].reshape(N, th + 1, tw + 1, C)
+            plane = DX[r, s]                             # (N, th+1, tw+1, C)
             h0, w0 = (r - top) % 2, (s - left) % 2
             i0, j0 = (h0 + top) // 2, (w0 + left) // 2
             rows, cols = len(range(h0, H, 2)), len(range(w0, W, 2))
@@ -209,21 +209,20 @@ def backward(x, w, dy, pads, need_dx, need_dw):
     N, C = x.shape[:2]
     F = w.shape[0]
     _, (th, tw) = geometry(x.shape, pads)
-    rows = N * (th + 1)
     sign = np.outer(SIGN, SIGN).reshape(16, 1, 1).astype(dy.dtype)
     P = dy_planes(dy, (th, tw))
     if need_dx:
         Ut = filter_transform(w).reshape(16, C, F).transpose(0, 2, 1) * sign  # (16, F, C)
-        DX = np.zeros((2, 2, rows + 1, tw + 1, C), dtype=dy.dtype)
+        DX = np.zeros((2, 2, N, th + 1, tw + 1, C), dtype=dy.dtype)
     if need_dw:
         X = padded_input(x, pads, (th, tw))
         dW = np.zeros((16, F, C), dtype=dy.dtype)
-    for g0, g1 in bands(rows, tw, max(C, F), dy.itemsize):
-        D = dy_transform(P[:, :, g0:g1])                 # (16, G*tw, F)
+    for images, rows in bands(N, (th, tw), max(C, F), dy.itemsize):
+        D = dy_transform(P[:, :, images, rows])          # (16, T, F), T = n*G*tw
         if need_dw:
-            dW += np.matmul(D.transpose(0, 2, 1), input_transform(X, g0, g1))  # (16, F, C)
-        if need_dx:
-            dx_transform(np.matmul(D, Ut), DX, g0, g1)   # (16, G*tw, C)
+            dW += np.matmul(D.transpose(0, 2, 1), input_transform(X, images, rows))  # (16, F, C)
+        if need_dx:                                      # (16, T, C); tiles overlap the next row
+            dx_transform(np.matmul(D, Ut), DX[:, :, images, rows.start:rows.stop + 1])
     dx = unpad_planes(DX, x.shape, pads, (th, tw)) if need_dx else None
     dw = None
     if need_dw:
