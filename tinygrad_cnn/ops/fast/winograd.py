@@ -34,17 +34,50 @@ Nothing is saved between forward and backward but x and w: backward recomputes V
 """
 import numpy as np
 
-G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])     # (4, 3)
 SIGN = np.array([1, 1, 1, -1])   # A's last row is -(0, 1): D is built with +, the sign goes here
 BAND_BYTES = 2 * 2**20   # one band of 16 transformed blocks: cache-sized, where small-K GEMMs run fastest
 
 
+def apply_g(g, out):
+    """out[0..3] = G @ (g[0], g[1], g[2]) = (g0, (g0 + g1 + g2)/2, (g0 - g1 + g2)/2, g2)."""
+    out[0][...] = g[0]
+    out[3][...] = g[2]
+    half = np.add(g[0], g[2])
+    half *= .5
+    middle = g[1] * .5
+    np.add(half, middle, out=out[1])
+    np.subtract(half, middle, out=out[2])
+
+
+def apply_g_transposed(m, out):
+    """out[0..2] = G^T @ (m[0], .., m[3]) = (m0 + (m1 + m2)/2, (m1 - m2)/2, (m1 + m2)/2 + m3)."""
+    half = np.add(m[1], m[2])
+    half *= .5
+    np.add(m[0], half, out=out[0])
+    np.subtract(m[1], m[2], out=out[1])
+    out[1] *= .5
+    np.add(half, m[3], out=out[2])
+
+
 def filter_transform(w):
-    """U[a, b, c, f] = sum over p, q of G[a, p] G[b, q] w[f, c, p, q]:  (F, C, 3, 3) -> (4, 4, C, F)"""
-    g = G.astype(w.dtype)
-    t = np.tensordot(g, w, axes=(1, 2))                  # (4a, F, C, 3q)
-    t = np.tensordot(t, g, axes=(3, 1))                  # (4a, F, C, 4b)
-    return np.ascontiguousarray(t.transpose(0, 3, 2, 1))  # (4a, 4b, C, F)
+    """U[a, b, c, f] = sum over p, q of G[a, p] G[b, q] w[f, c, p, q]:  (F, C, 3, 3) -> (4, 4, C, F)
+    (whole-array additions: tensordot with the tiny G is many times slower on large filters)"""
+    F, C = w.shape[:2]
+    rows = np.empty((4, 3, C, F), dtype=w.dtype)
+    apply_g(w.transpose(2, 3, 1, 0), rows)               # along p
+    U = np.empty((4, 4, C, F), dtype=w.dtype)
+    apply_g(rows.transpose(1, 0, 2, 3), U.transpose(1, 0, 2, 3))  # along q
+    return U
+
+
+def filter_gradient(dW):
+    """dw = G^T dW G per (f, c):  (4, 4, F, C) -> (F, C, 3, 3)."""
+    F, C = dW.shape[2:]
+    rows = np.empty((3, 4, F, C), dtype=dW.dtype)
+    apply_g_transposed(dW, rows)                         # along a
+    dw = np.empty((F, C, 3, 3), dtype=dW.dtype)
+    apply_g_transposed(rows.transpose(1, 0, 2, 3), dw.transpose(3, 2, 0, 1))  # along b
+    return dw
 
 
 def bands(N, tiles, channels, itemsize):
@@ -226,9 +259,6 @@ def backward(x, w, dy, pads, need_dx, need_dw):
     dx = unpad_planes(DX, x.shape, pads, (th, tw)) if need_dx else None
     dw = None
     if need_dw:
-        dW = (dW * sign).reshape(4, 4, F, C)
-        g = G.astype(dy.dtype)
-        t = np.tensordot(g, dW, axes=(0, 0))             # (3p, 4b, F, C)
-        t = np.tensordot(t, g, axes=(1, 0))              # (3p, F, C, 3q)
-        dw = np.ascontiguousarray(t.transpose(1, 2, 0, 3))  # (F, C, 3, 3)
+        dW *= sign
+        dw = filter_gradient(dW.reshape(4, 4, F, C))
     return dx, dw
