@@ -116,7 +116,7 @@ class Conv2d(reference.Conv2d):
             dw_mat = np.zeros((KH * KW * C, F), dtype=dy.dtype)           # (KH*KW*C, F)
             for part in chunks(N, Ho * Wo * KH * KW * C * x.itemsize):
                 cols = columns(channels_last(x[part], padding), (KH, KW), stride, dilation, (Ho, Wo))
-                dw_mat += cols.T @ dy_last[part].reshape(-1, F)            # w correlated with its windows
+                dw_mat += np.matmul(cols.T, dy_last[part].reshape(-1, F))  # w correlated with its windows
             dw = np.ascontiguousarray(dw_mat.reshape(KH, KW, C, F).transpose(3, 2, 0, 1))
         if need_dx:
             (top, bottom), (left, right) = padding
@@ -153,7 +153,7 @@ def _dx_by_shifted_adds(dy, w, x_shape, padding, dilation):
         n = len(range(*part.indices(N)))
         dy_grid = np.zeros((F, n, Hp, Wp), dtype=dy.dtype)
         dy_grid[:, :, :Ho, :Wo] = dy[part].transpose(1, 0, 2, 3)
-        dcols = (w_mat_t @ dy_grid.reshape(F, n * Hp * Wp)).reshape(KH, KW, C, n * Hp * Wp)
+        dcols = np.matmul(w_mat_t, dy_grid.reshape(F, n * Hp * Wp)).reshape(KH, KW, C, n * Hp * Wp)
         dxp = np.zeros((C, n * Hp * Wp + reach), dtype=dy.dtype)          # flat padded planes
         for p in range(KH):
             for q in range(KW):
@@ -202,7 +202,7 @@ def _dx_by_scatter(dy_last, w, x_shape, stride, padding, dilation):
     w_mat_t = w.transpose(0, 2, 3, 1).reshape(F, KH * KW * C)             # (F, KH*KW*C)
     dxp = np.zeros((N, H + top + bottom, W + left + right, C), dtype=dy_last.dtype)
     for part in chunks(N, Ho * Wo * KH * KW * C * dy_last.itemsize):
-        dcols = (dy_last[part].reshape(-1, F) @ w_mat_t)                  # (n*Ho*Wo, KH*KW*C)
+        dcols = np.matmul(dy_last[part].reshape(-1, F), w_mat_t)          # (n*Ho*Wo, KH*KW*C)
         dcols = dcols.reshape(-1, Ho, Wo, KH, KW, C)
         for p in range(KH):
             for q in range(KW):

@@ -51,7 +51,7 @@ def filter_transform(w):
 def filter_gradient(dW):
     """dw[f, c, p, q] = sum over a, b of G[a, p] G[b, q] dW[a, b, f, c]:  (16, F, C) -> (F, C, 3, 3)."""
     F, C = dW.shape[1:]
-    return (dW.reshape(16, F * C).T @ KRON.T.astype(dW.dtype)).reshape(F, C, 3, 3)
+    return np.matmul(dW.reshape(16, F * C).T, KRON.T.astype(dW.dtype)).reshape(F, C, 3, 3)
 
 
 def bands(N, tiles, channels, itemsize):
