@@ -135,11 +135,12 @@ def test_winograd_3x3_equals_the_reference(N, C, F, pads, H, W, dtype, bias, nee
         assert_same(expected, run(fast.Conv2d, inputs, needs, **params), dtype)
 
 
-def test_winograd_runs_only_for_3x3_stride_1_undilated(monkeypatch):
+def test_winograd_runs_only_for_3x3_stride_1_undilated_floats(monkeypatch):
     calls = []
     monkeypatch.setattr(winograd, "forward", lambda *a: calls.append(a) or np.zeros((1, 1, 2, 2)))
     x, w = np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3))
-    for stride, dilation in (((1, 1), (1, 1)), ((2, 1), (1, 1)), ((1, 1), (1, 2))):
-        fast.Conv2d.forward(Context((True, True)), x, w, stride=stride, padding=((0, 0), (0, 0)),
-                            dilation=dilation, groups=1)
-    assert len(calls) == 1
+    for stride, dilation, dtype in (((1, 1), (1, 1), float), ((2, 1), (1, 1), float),
+                                    ((1, 1), (1, 2), float), ((1, 1), (1, 1), np.int64)):
+        fast.Conv2d.forward(Context((True, True)), x.astype(dtype), w.astype(dtype), stride=stride,
+                            padding=((0, 0), (0, 0)), dilation=dilation, groups=1)
+    assert len(calls) == 1      # integers stay exact on the im2col path (Winograd halves values)

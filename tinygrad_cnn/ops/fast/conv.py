@@ -55,9 +55,12 @@ def chunks(N, row_bytes):
     return [slice(n, min(n + step, N)) for n in range(0, N, step)]
 
 
-def uses_winograd(w_shape, stride, dilation):
-    """F(2x2, 3x3) applies to 3x3 kernels at stride 1 without dilation."""
-    return tuple(w_shape[2:]) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
+def uses_winograd(x, w, stride, dilation, dy=None):
+    """F(2x2, 3x3) applies to 3x3 kernels at stride 1 without dilation, on floating-point arrays of
+    one dtype (its transforms halve values: integer arrays take the exact im2col path)."""
+    dtypes = {x.dtype, w.dtype} | ({dy.dtype} if dy is not None else set())
+    return (w.shape[2:] == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
+            and len(dtypes) == 1 and np.issubdtype(x.dtype, np.floating))
 
 
 def out_size(x_shape, w_shape, stride, padding, dilation):
@@ -77,7 +80,7 @@ class Conv2d(reference.Conv2d):
             return reference.Conv2d.forward(ctx, x, w, b, stride=stride, padding=padding,
                                             dilation=dilation, groups=groups)
         ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, dilation, groups
-        if uses_winograd(w.shape, stride, dilation) and x.dtype == w.dtype:
+        if uses_winograd(x, w, stride, dilation):
             y = winograd.forward(x, w, padding)
             if b is not None:
                 y += b.reshape(1, -1, 1, 1)
@@ -108,7 +111,7 @@ class Conv2d(reference.Conv2d):
         stride, padding, dilation = ctx.stride, ctx.padding, ctx.dilation
         need_dx, need_dw = ctx.needs_input_grad[:2]
         dx = dw = db = None
-        if uses_winograd(w.shape, stride, dilation) and x.dtype == w.dtype == dy.dtype:
+        if uses_winograd(x, w, stride, dilation, dy):
             dx, dw = winograd.backward(x, w, dy, padding, need_dx, need_dw)
             need_dx = need_dw = False
         dy_last = dy.transpose(0, 2, 3, 1)                                 # (N, Ho, Wo, F) view
