@@ -12,7 +12,7 @@ from tinygrad_cnn.ops import conv as reference_conv
 from tinygrad_cnn.ops import fast
 from tinygrad_cnn.ops import pool as reference_pool
 from tinygrad_cnn.ops.fast import conv as fast_conv
-from tinygrad_cnn.ops.fast import winograd
+from tinygrad_cnn.ops.fast import layout, winograd
 from tests.strategies import conv_geometry, pool_geometry
 
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-4, atol=2e-5)}
@@ -144,3 +144,14 @@ def test_winograd_runs_only_for_3x3_stride_1_undilated_floats(monkeypatch):
         fast.Conv2d.forward(Context((True, True)), x.astype(dtype), w.astype(dtype), stride=stride,
                             padding=((0, 0), (0, 0)), dilation=dilation, groups=1)
     assert len(calls) == 1      # integers stay exact on the im2col path (Winograd halves values)
+
+
+@pytest.mark.parametrize("shape, collide", [((2, 16, 32, 32), True), ((2, 40, 16, 16), True),
+                                            ((2, 64, 7, 7), False), ((1, 3, 32, 32), False)])
+def test_channels_last_copy_spreads_colliding_planes_and_keeps_values(shape, collide):
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    assert layout.collides(x) == collide
+    assert np.array_equal(layout.skewed(x), x)
+    out = np.zeros(shape[:1] + shape[2:] + shape[1:2], dtype=x.dtype)
+    layout.write_channels_last(x, out)
+    assert np.array_equal(out, x.transpose(0, 2, 3, 1))

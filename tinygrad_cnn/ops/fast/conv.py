@@ -26,6 +26,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import conv as reference
 from . import winograd
+from .layout import write_channels_last
 
 CHUNK_BYTES = 32 * 2**20   # columns of one chunk: large GEMMs (>= 1,800 rows), bounded transient memory
 
@@ -35,7 +36,7 @@ def channels_last(x, padding):
     N, C, H, W = x.shape
     (top, bottom), (left, right) = padding
     xp = np.zeros((N, H + top + bottom, W + left + right, C), dtype=x.dtype)
-    xp[:, top:top + H, left:left + W, :] = x.transpose(0, 2, 3, 1)
+    write_channels_last(x, xp[:, top:top + H, left:left + W, :])
     return xp
 
 

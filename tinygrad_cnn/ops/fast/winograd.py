@@ -34,6 +34,8 @@ Nothing is saved between forward and backward but x and w: backward recomputes V
 """
 import numpy as np
 
+from .layout import skewed
+
 G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])     # (4, 3)
 KRON = np.einsum("ap,bq->pqab", G, G).reshape(9, 16)  # U = G w G^T as a map of the 9 taps of w
 SIGN = np.array([1, 1, 1, -1])   # A's last row is -(0, 1): D is built with +, the sign goes here
@@ -81,6 +83,7 @@ def padded_input(x, pads, tiles):
     (top, _), (left, _) = pads
     th, tw = tiles
     X = np.zeros((N, 2 * th + 2, 2, tw + 1, C), dtype=x.dtype)
+    x = skewed(x)
     for s in (0, 1):                                     # x column w lands at 2j + s = w + left
         w0 = (s - left) % 2
         src = x[:, :, :, w0::2]
@@ -148,6 +151,7 @@ def dy_planes(dy, tiles):
     N, F, Ho, Wo = dy.shape
     th, tw = tiles
     planes = np.zeros((2, 2, N, th, tw, F), dtype=dy.dtype)
+    dy = skewed(dy)
     for r in (0, 1):
         for c in (0, 1):
             src = dy[:, :, r::2, c::2]
