@@ -141,7 +141,8 @@ def forward(x, w, pads):
     y = np.empty((N, F, Ho, Wo), dtype=x.dtype)
     for r in (0, 1):
         for c in (0, 1):
-            y[:, :, r::2, c::2] = Y[r, c][:, :len(range(r, Ho, 2)), :len(range(c, Wo, 2))].transpose(0, 3, 1, 2)
+            plane = Y[r, c][:, :len(range(r, Ho, 2)), :len(range(c, Wo, 2))]  # (N, rows, cols, F)
+            y[:, :, r::2, c::2] = plane.transpose(0, 3, 1, 2)
     return y
 
 
