@@ -12,6 +12,7 @@ from tinygrad_cnn.ops import conv as reference_conv
 from tinygrad_cnn.ops import fast
 from tinygrad_cnn.ops import pool as reference_pool
 from tinygrad_cnn.ops.fast import conv as fast_conv
+from tinygrad_cnn.ops.fast import layout, winograd
 from tests.strategies import conv_geometry, pool_geometry
 
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-4, atol=2e-5)}
@@ -109,3 +110,48 @@ def test_every_fast_conv2d_input_gradient_route_equals_the_reference(H, W, k, F,
     params = dict(stride=(stride, stride), padding=padding, dilation=dilation, groups=1)
     assert_same(run(reference_conv.Conv2d, (x, w), (True, True), **params),
                 run(fast.Conv2d, (x, w), (True, True), **params), np.float64)
+
+
+@given(N=st.integers(1, 3), C=st.integers(1, 3), F=st.integers(1, 3),
+       pads=st.tuples(*[st.integers(0, 2)] * 4), H=st.integers(1, 9), W=st.integers(1, 9),
+       dtype=st.sampled_from([np.float64, np.float32]), bias=st.booleans(),
+       needs_dx=st.booleans(), band_bytes=st.sampled_from([None, 1, 3000]), seed=st.integers(0, 2**16))
+def test_winograd_3x3_equals_the_reference(N, C, F, pads, H, W, dtype, bias, needs_dx,
+                                           band_bytes, seed):
+    """3x3 stride 1 runs Winograd F(2x2, 3x3): odd and even output sizes (partial tiles),
+    asymmetric padding; bands of all images, of some images, and of one tile row."""
+    top, bottom, left, right = pads
+    H, W = max(H, 3 - top - bottom), max(W, 3 - left - right)      # at least one output
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    w = rng.standard_normal((F, C, 3, 3)).astype(dtype)
+    inputs = (x, w, rng.standard_normal(F).astype(dtype)) if bias else (x, w)
+    needs = (needs_dx, True) + ((True,) if bias else ())
+    params = dict(stride=(1, 1), padding=((top, bottom), (left, right)), dilation=(1, 1), groups=1)
+    expected = run(reference_conv.Conv2d, inputs, needs, **params)
+    with pytest.MonkeyPatch.context() as patch:
+        if band_bytes:
+            patch.setattr(winograd, "BAND_BYTES", band_bytes)
+        assert_same(expected, run(fast.Conv2d, inputs, needs, **params), dtype)
+
+
+def test_winograd_runs_only_for_3x3_stride_1_undilated_floats(monkeypatch):
+    calls = []
+    monkeypatch.setattr(winograd, "forward", lambda *a: calls.append(a) or np.zeros((1, 1, 2, 2)))
+    x, w = np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3))
+    for stride, dilation, dtype in (((1, 1), (1, 1), float), ((2, 1), (1, 1), float),
+                                    ((1, 1), (1, 2), float), ((1, 1), (1, 1), np.int64)):
+        fast.Conv2d.forward(Context((True, True)), x.astype(dtype), w.astype(dtype), stride=stride,
+                            padding=((0, 0), (0, 0)), dilation=dilation, groups=1)
+    assert len(calls) == 1      # integers stay exact on the im2col path (Winograd halves values)
+
+
+@pytest.mark.parametrize("shape, collide", [((2, 16, 32, 32), True), ((2, 40, 16, 16), True),
+                                            ((2, 64, 7, 7), False), ((1, 3, 32, 32), False)])
+def test_channels_last_copy_spreads_colliding_planes_and_keeps_values(shape, collide):
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    assert layout.collides(x) == collide
+    assert np.array_equal(layout.skewed(x), x)
+    out = np.zeros(shape[:1] + shape[2:] + shape[1:2], dtype=x.dtype)
+    layout.write_channels_last(x, out)
+    assert np.array_equal(out, x.transpose(0, 2, 3, 1))
