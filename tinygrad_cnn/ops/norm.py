@@ -16,6 +16,8 @@ class BatchNorm(Function):
         dx = (g - mean(g) - xhat * mean(g * xhat)) / std        (means over the M values)
         dweight = sum(dy * xhat),   dbias = sum(dy)
     In eval mode mean and std are constants, so dx = g / std.
+    Forward saves x (as PyTorch does), not xhat: backward recomputes xhat from x, mean and std,
+    which costs one pass over x and keeps no second copy of every feature map alive.
     """
 
     spatial = "pointwise"
@@ -36,15 +38,19 @@ class BatchNorm(Function):
             mean, var = running_mean, running_var
         inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype)      # (C,)
         xhat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
-        ctx.save_for_backward(xhat, inv_std, weight if weight is not None else np.ones_like(inv_std))
+        ones = np.ones_like(inv_std)
+        # mean is copied: in eval mode it is running_mean, which a later training step changes
+        ctx.save_for_backward(x, np.array(mean, dtype=x.dtype), inv_std,
+                              weight if weight is not None else ones)
         ctx.axes, ctx.shape, ctx.training = axes, shape, training
         y = xhat * weight.reshape(shape) if weight is not None else xhat
         return y + bias.reshape(shape) if bias is not None else y
 
     @staticmethod
     def backward(ctx, dy):
-        xhat, inv_std, weight = ctx.saved_arrays
+        x, mean, inv_std, weight = ctx.saved_arrays
         axes, shape = ctx.axes, ctx.shape
+        xhat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
         g = dy * weight.reshape(shape)
         if ctx.training:
             dx = (g - g.mean(axis=axes).reshape(shape)
