@@ -51,6 +51,18 @@ def erf(input: Tensor) -> Tensor:
     return input.erf()
 
 
+def sin(input: Tensor) -> Tensor:
+    return input.sin()
+
+
+def cos(input: Tensor) -> Tensor:
+    return input.cos()
+
+
+def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    return input.prod(dim, keepdim, dtype=dtype)
+
+
 def isinf(input: Tensor) -> Tensor:
     return input.isinf()
 

@@ -27,13 +27,13 @@ from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
 from .movement import Cat, Expand, GetItem, IndexPut, Pad, Permute, Reshape, UpsampleNearest2d
 from .norm import BatchNorm
 from .pool import AvgPool2d, MaxUnpool2d
-from .reduce import Max, Sum
-from .special import Erf
+from .reduce import Max, Prod, Sum
+from .special import Cos, Erf, Sin
 
 PRIMITIVES = (
     Add, Sub, Mul, Div, Neg, Pow, Power, Exp, Log, Sqrt, Abs, Clamp, Where, Cast,
-    ReLU, Sigmoid, Tanh, Erf,
-    Sum, Max,
+    ReLU, Sigmoid, Tanh, Erf, Sin, Cos,
+    Sum, Max, Prod,
     Reshape, Permute, GetItem, IndexPut, Pad, Cat, Expand, UpsampleNearest2d,
     MatMul, Linear,
     Conv2d, ConvTranspose2d,
