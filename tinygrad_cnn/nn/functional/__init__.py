@@ -10,6 +10,8 @@ from .linear import linear, matmul
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .embedding import embedding
+from .one_d import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d,
+                    max_pool1d)
 from .normalization import batch_norm, group_norm, layer_norm, local_response_norm, normalize
 from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d,
                       max_unpool2d)
@@ -27,6 +29,7 @@ __all__ = [
     "layer_norm", "group_norm", "normalize", "embedding",
     "gelu", "softplus", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "cosine_similarity", "pairwise_distance", "kl_div", "pixel_shuffle", "pixel_unshuffle",
+    "conv1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
 ]
 
 __getattr__ = namespace_getattr("torch.nn.functional")

@@ -12,6 +12,8 @@ from .linear import Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
                    NLLLoss, SmoothL1Loss)
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, LocalResponseNorm
+from .one_d import (AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, Conv1d,
+                    MaxPool1d)
 from .padding import ConstantPad2d, ZeroPad2d
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
 from .shape import Flatten, Identity, PixelShuffle, PixelUnshuffle, Unflatten
@@ -30,4 +32,5 @@ __all__ = [
     "LayerNorm", "GroupNorm", "Embedding",
     "GELU", "Softplus", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
     "CosineSimilarity", "PairwiseDistance", "KLDivLoss", "PixelShuffle", "PixelUnshuffle",
+    "Conv1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
 ]
