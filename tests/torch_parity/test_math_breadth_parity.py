@@ -46,3 +46,16 @@ def test_prod_integer_dtypes_equal_torch():
     a = np.arange(1, 7, dtype=np.int32).reshape(2, 3)
     assert tg.tensor(a).prod().dtype == tg.int64 and torch.tensor(a).prod().dtype == torch.int64
     assert tg.tensor(a).prod(1).tolist() == torch.tensor(a).prod(1).tolist()
+
+
+@pytest.mark.parametrize("equation, shapes", [
+    ("ij,jk->ik", [(3, 4), (4, 5)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 2)]),
+    ("i,j->ij", [(3,), (4,)]), ("ij,ij->i", [(3, 4), (3, 4)]), ("ij,jk->k", [(3, 4), (4, 2)]),
+    ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)]), ("ij->ji", [(3, 4)]), ("ijk->j", [(2, 3, 4)]),
+    ("...ij,...jk", [(2, 3, 4), (2, 4, 2)]), ("bij,bjk->bik", [(1, 3, 4), (2, 4, 2)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]), ("ij,jk", [(3, 4), (4, 5)]), ("i,i->", [(5,), (5,)]),
+])
+def test_einsum_equals_torch(equation, shapes):
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    _compare(lambda *t: tg.einsum(equation, *t), lambda *t: torch.einsum(equation, *t), *arrays)

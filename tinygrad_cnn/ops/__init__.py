@@ -22,7 +22,7 @@ from .conv import ConvTranspose2d
 from .dropout import Dropout
 from .elementwise import Abs, Add, Cast, Clamp, Div, Exp, Log, Mul, Neg, Pow, Power, Sqrt, Sub, Where
 from .fast import Conv2d, MaxPool2d  # same math as conv.Conv2d / pool.MaxPool2d, faster kernels
-from .linear import Linear, MatMul
+from .linear import Einsum, Linear, MatMul
 from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
 from .movement import Cat, Expand, GetItem, IndexPut, Pad, Permute, Reshape, UpsampleNearest2d
 from .norm import BatchNorm
@@ -35,7 +35,7 @@ PRIMITIVES = (
     ReLU, Sigmoid, Tanh, Erf, Sin, Cos,
     Sum, Max, Prod,
     Reshape, Permute, GetItem, IndexPut, Pad, Cat, Expand, UpsampleNearest2d,
-    MatMul, Linear,
+    MatMul, Linear, Einsum,
     Conv2d, ConvTranspose2d,
     MaxPool2d, AvgPool2d, MaxUnpool2d,
     BatchNorm, LogSoftmax, NLLLoss, BinaryCrossEntropy, Dropout,
