@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import ops
 from .creation import cat, stack
 from .dtypes import as_dtype
 from .functions import _as_tensor
@@ -49,6 +50,18 @@ def reciprocal(input: Tensor) -> Tensor:
 
 def erf(input: Tensor) -> Tensor:
     return input.erf()
+
+
+def sin(input: Tensor) -> Tensor:
+    return input.sin()
+
+
+def cos(input: Tensor) -> Tensor:
+    return input.cos()
+
+
+def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    return input.prod(dim, keepdim, dtype=dtype)
 
 
 def isinf(input: Tensor) -> Tensor:
@@ -161,6 +174,68 @@ def meshgrid(*tensors, indexing: str = "ij"):
     return tuple(grids)
 
 
+# ---------------------------------------------------------------- einsum
+def einsum(equation: str, *operands) -> Tensor:
+    """Einstein summation, e.g. einsum("bij,bjk->bik", a, b): each operand's axes get letters;
+    letters missing from the output are summed over. Ellipses ("...ij") and the implicit form
+    (no "->": the letters seen once, in alphabetical order) are accepted; more than two operands
+    are contracted left to right. Gradients: ops.Einsum (size-1 ellipsis axes broadcast by
+    Expand)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    operands = [_as_tensor(t) for t in operands]
+    count = equation.partition("->")[0].count(",") + 1
+    if count != len(operands):
+        raise RuntimeError(f"einsum(): {count} operands in the equation {equation!r}, "
+                           f"{len(operands)} given")
+    inputs, out = _explicit_subscripts(equation.replace(" ", ""), [t.ndim for t in operands])
+    sizes = {}
+    for t, sub in zip(operands, inputs):
+        if len(set(sub)) != len(sub):
+            raise NotImplementedError(f"einsum(): a letter repeated within one operand "
+                                      f"({sub!r}, a diagonal or trace) is not supported here")
+        for c, n in zip(sub, t.shape):
+            if sizes.get(c, 1) not in (1, n) and n != 1:
+                raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes: "
+                                   f"subscript {c!r} has sizes {sizes[c]} and {n} in {equation!r}")
+            sizes[c] = max(sizes.get(c, 1), n)
+    operands = [t.expand(tuple(sizes[c] for c in sub)) if t.shape != tuple(sizes[c] for c in sub)
+                else t for t, sub in zip(operands, inputs)]
+    result, sub = operands[0], inputs[0]
+    rest = list(zip(operands[1:], inputs[1:]))
+    if not rest:
+        return ops.Einsum.apply(result, subscripts=f"{sub}->{out}")
+    for k, (t, tsub) in enumerate(rest):
+        later = set(out).union(*(s for _, s in rest[k + 1:]))
+        keep = out if k == len(rest) - 1 else "".join(
+            dict.fromkeys(c for c in sub + tsub if c in later))
+        result, sub = ops.Einsum.apply(result, t, subscripts=f"{sub},{tsub}->{keep}"), keep
+    return result
+
+
+def _explicit_subscripts(equation: str, ndims):
+    """("...ij,jk", ranks) -> (["aij", "jk"], "aik"): ellipses become unused letters (aligned
+    from the right, as broadcasting), and an implicit output is made explicit."""
+    inputs, arrow, out = equation.partition("->")
+    inputs = inputs.split(",")
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in equation]
+    width = max((n - len(s.replace("...", "")) for s, n in zip(inputs, ndims) if "..." in s),
+                default=0)
+    ellipsis = "".join(spare[:width])
+    inputs = [s.replace("...", ellipsis[width - (n - len(s.replace("...", ""))):])
+              for s, n in zip(inputs, ndims)]
+    if arrow:
+        out = out.replace("...", ellipsis)
+    else:
+        counts = {c: "".join(inputs).count(c) for c in "".join(inputs)}
+        out = ellipsis + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ellipsis))
+    for s, n in zip(inputs, ndims):
+        if len(s) != n:
+            raise RuntimeError(f"einsum(): the equation {equation!r} gives {len(s)} letters to an "
+                               f"operand with {n} dimensions")
+    return inputs, out
+
+
 # ---------------------------------------------------------------- sampling
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator=None) -> Tensor:
@@ -214,4 +289,4 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in
-           ("annotations", "np", "Tensor", "as_dtype", "get_rng", "cat", "stack")]
+           ("annotations", "np", "ops", "Tensor", "as_dtype", "get_rng", "cat", "stack")]

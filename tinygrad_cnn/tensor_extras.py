@@ -1,5 +1,5 @@
 """More Tensor methods that PyTorch tutorials call (issue 12's survey): cumulative sums, flips,
-log-sum-exp, selections by mask, scatter (the one-hot idiom), small aliases, and the memory
+log-sum-exp, sin/cos/prod, selections by mask, scatter (the one-hot idiom), small aliases, and the memory
 introspection of the tensors tutorial (stride, data_ptr). Each is a composition of existing
 Tensor methods or ops, so gradients come from those. PortingMethods inherits this class."""
 from __future__ import annotations
@@ -44,6 +44,22 @@ class ExtraMethods:
         return out if keepdim else out.squeeze(dim) if isinstance(dim, int) else \
             out.reshape(self.sum(dim).shape)
 
+    def prod(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """The product of all entries, or along one `dim`. Integer and bool inputs give int64
+        (no gradient), as PyTorch; the gradient (ops.Prod) is exact when entries are zero."""
+        x = self if dtype is None else self.to(dtype)
+        if x.array.dtype.kind in "biu":
+            axis = None if dim is None else x._axis(dim) if x.ndim else None
+            out = np.prod(x.array.astype(np.int64), axis=axis, keepdims=keepdim and x.ndim > 0)
+            return self._constant(np.asarray(out, dtype=np.int64))
+        if dim is not None and not isinstance(dim, int):
+            raise TypeError(f"prod(): argument 'dim' must be an int, got {type(dim).__name__}")
+        if dim is None or x.ndim == 0:
+            if dim is not None:
+                x._axis(dim)                 # a 0-d tensor accepts dim 0 or -1 only
+            return ops.Prod.apply(x, axis=None, keepdims=False)
+        return ops.Prod.apply(x, axis=x._axis(dim), keepdims=keepdim)
+
     def count_nonzero(self, dim=None):
         return self._constant(np.count_nonzero(self.array, axis=self._axes(dim)).astype(np.int64))
 
@@ -65,6 +81,16 @@ class ExtraMethods:
 
     def erf(self):
         return ops.Erf.apply(self)
+
+    def sin(self):
+        return ops.Sin.apply(self._floating())
+
+    def cos(self):
+        return ops.Cos.apply(self._floating())
+
+    def _floating(self):
+        """Integer and bool tensors promote to the default float dtype, as torch.sin does."""
+        return self if self.array.dtype.kind in "fc" else self.float()
 
     def trunc(self):
         return self._constant(np.trunc(self.array))

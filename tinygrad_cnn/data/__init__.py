@@ -7,6 +7,7 @@
 from . import datasets, transforms
 from .dataset import (ConcatDataset, Dataset, Subset, TensorDataset, random_split,
                       stratified_split)
+from .iterable import ChainDataset, IterableDataset, get_worker_info
 from .loader import DataLoader, default_collate, default_convert
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
                       SubsetRandomSampler, WeightedRandomSampler)
@@ -14,4 +15,4 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
 __all__ = ["datasets", "transforms", "Dataset", "ConcatDataset", "Subset", "TensorDataset", "random_split",
            "stratified_split", "DataLoader", "default_collate", "default_convert", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
-           "BatchSampler"]
+           "BatchSampler", "IterableDataset", "ChainDataset", "get_worker_info"]

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..random import generator_state, get_rng, set_generator_state
 from ..tensor import Tensor
+from .iterable import IterableDataset
 
 
 def _to_tensor(array):
@@ -77,11 +78,20 @@ def default_convert(sample):
     return sample
 
 
+def _check_streamed_options(**options) -> None:
+    """An IterableDataset has no indices: shuffle, sampler and batch_sampler must stay unset."""
+    for name, value in options.items():
+        if value is not None and not (name == "shuffle" and value is False):
+            raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} "
+                             f"option, but got {name}={value!r}")
+
+
 class DataLoader:
     """Iterate over a dataset in batches of Tensors, with PyTorch's arguments in PyTorch's order.
 
     Args:
-        dataset: indexable with a length (`__getitem__`, `__len__`).
+        dataset: indexable with a length (`__getitem__`, `__len__`), or an IterableDataset
+            (batched in the order it yields; shuffle, sampler and batch_sampler then unset).
         batch_size: samples per batch (the last may be smaller unless `drop_last`); None turns
             batching off: each sample comes out alone, its arrays made Tensors (and passed to
             `collate_fn` if given).
@@ -131,7 +141,10 @@ class DataLoader:
                              "mutually exclusive with drop_last")
         if generator is not None and seed is not None:
             raise ValueError("DataLoader: pass generator or seed, not both")
-        if not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__"):
+        streamed = isinstance(dataset, IterableDataset)
+        if streamed:
+            _check_streamed_options(shuffle=shuffle, sampler=sampler, batch_sampler=batch_sampler)
+        elif not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__"):
             raise TypeError("DataLoader: dataset must define __getitem__ and __len__, "
                             f"got {type(dataset).__name__}")
         self.dataset = dataset
@@ -154,6 +167,10 @@ class DataLoader:
     def __len__(self):
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
+        if isinstance(self.dataset, IterableDataset):   # TypeError when the stream has no len
+            n = len(self.dataset)
+            return n if self.batch_size is None else \
+                n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
         n = len(self.sampler) if self.sampler is not None else len(self.dataset)
         if self.batch_size is None:
             return n
@@ -184,6 +201,9 @@ class DataLoader:
     def __iter__(self):
         """One epoch of batches. The loader remembers the epoch's index batches and how many it
         has handed out, so `state_dict()` can say where it is."""
+        if isinstance(self.dataset, IterableDataset):
+            yield from self._stream()
+            return
         if self._resume_at is not None:
             batches, given = self._resume_at
             self._resume_at = None
@@ -202,6 +222,22 @@ class DataLoader:
             else:
                 yield (self.collate_fn or default_collate)([self.dataset[int(i)] for i in indices])
         self._epoch = None
+
+    def _stream(self):
+        """Batches of an IterableDataset: its samples in the order it yields them."""
+        collate = self.collate_fn or (default_convert if self.batch_size is None else default_collate)
+        if self.batch_size is None:
+            for sample in self.dataset:
+                yield collate(sample)
+            return
+        batch = []
+        for sample in self.dataset:
+            batch.append(sample)
+            if len(batch) == self.batch_size:
+                yield collate(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield collate(batch)
 
     def _generators(self) -> dict:
         """The loader's own random generators (not the library's global one), by owner."""

@@ -22,20 +22,20 @@ from .conv import ConvTranspose2d
 from .dropout import Dropout
 from .elementwise import Abs, Add, Cast, Clamp, Div, Exp, Log, Mul, Neg, Pow, Power, Sqrt, Sub, Where
 from .fast import Conv2d, MaxPool2d  # same math as conv.Conv2d / pool.MaxPool2d, faster kernels
-from .linear import Linear, MatMul
+from .linear import Einsum, Linear, MatMul
 from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
 from .movement import Cat, Expand, GetItem, IndexPut, Pad, Permute, Reshape, UpsampleNearest2d
 from .norm import BatchNorm
 from .pool import AvgPool2d, MaxUnpool2d
-from .reduce import Max, Sum
-from .special import Erf
+from .reduce import Max, Prod, Sum
+from .special import Cos, Erf, Sin
 
 PRIMITIVES = (
     Add, Sub, Mul, Div, Neg, Pow, Power, Exp, Log, Sqrt, Abs, Clamp, Where, Cast,
-    ReLU, Sigmoid, Tanh, Erf,
-    Sum, Max,
+    ReLU, Sigmoid, Tanh, Erf, Sin, Cos,
+    Sum, Max, Prod,
     Reshape, Permute, GetItem, IndexPut, Pad, Cat, Expand, UpsampleNearest2d,
-    MatMul, Linear,
+    MatMul, Linear, Einsum,
     Conv2d, ConvTranspose2d,
     MaxPool2d, AvgPool2d, MaxUnpool2d,
     BatchNorm, LogSoftmax, NLLLoss, BinaryCrossEntropy, Dropout,

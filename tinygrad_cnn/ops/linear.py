@@ -64,3 +64,41 @@ class Linear(Function):
             return dx, dw
         db = dy_rows.sum(axis=0) if ctx.needs_input_grad[2] else None       # (O,)
         return dx, dw, db
+
+
+class Einsum(Function):
+    """y = einsum(subscripts, *operands) for one or two operands, explicit subscripts
+    ("ij,jk->ik"), no index repeated within one operand (tensor_extras / functions_more turn
+    ellipses, implicit outputs and longer chains into this form).
+
+    Backward: the gradient of an operand is the einsum of dy with the other operand, onto the
+    operand's own indices:  d a[ij] = sum_k dy[ik] b[jk]  for "ij,jk->ik". An index the operand
+    sums away alone (j in "ij->i", or i in "ij,jk->k") does not change the result's dependence
+    along it, so that part of the gradient is dy's einsum broadcast along it."""
+
+    spatial = "remap"
+
+    @staticmethod
+    def forward(ctx, *operands, subscripts):
+        ctx.save_for_backward(*operands)
+        ctx.subscripts = subscripts
+        return np.asarray(np.einsum(subscripts, *operands))
+
+    @staticmethod
+    def backward(ctx, dy):
+        operands = ctx.saved_arrays
+        inputs, out = ctx.subscripts.split("->")
+        inputs = inputs.split(",")
+        grads = []
+        for i, (x, sub) in enumerate(zip(operands, inputs)):
+            if not ctx.needs_input_grad[i]:
+                grads.append(None)
+                continue
+            others = [(o, s) for j, (o, s) in enumerate(zip(operands, inputs)) if j != i]
+            present = set(out).union(*(s for _, s in others))
+            kept = "".join(c for c in sub if c in present)
+            spec = ",".join([out] + [s for _, s in others]) + "->" + kept
+            g = np.einsum(spec, dy, *(o for o, _ in others))
+            g = g.reshape([x.shape[k] if c in present else 1 for k, c in enumerate(sub)])
+            grads.append(np.broadcast_to(g, x.shape).astype(x.dtype, copy=False))
+        return tuple(grads)

@@ -51,3 +51,35 @@ class Max(Function):
     def backward(ctx, dy):
         share, = ctx.saved_arrays
         return share * _restore_reduced_axes(dy, ctx.axis, ctx.keepdims)
+
+
+class Prod(Function):
+    """y = product of x along one `axis` (all entries, flattened, if axis is None).
+
+    Backward: dx_i = dy * prod_{j != i} x_j, the product of the other entries. Dividing y by x_i
+    fails when x_i = 0, so the product of the others is formed without division, as the
+    exclusive product from the left times the exclusive product from the right:
+        before_i = x_0 ... x_{i-1},   after_i = x_{i+1} ... x_{n-1},   dx_i = dy * before_i * after_i,
+    exact with any number of zeros."""
+
+    spatial = "reduce"
+
+    @staticmethod
+    def forward(ctx, x, *, axis=None, keepdims=False):
+        ctx.save_for_backward(x)
+        ctx.axis, ctx.keepdims = axis, keepdims
+        return np.asarray(np.prod(x, axis=axis, keepdims=keepdims))
+
+    @staticmethod
+    def backward(ctx, dy):
+        x, = ctx.saved_arrays
+        axis = ctx.axis
+        if x.size == 0:                    # an empty product is 1 and depends on nothing
+            return np.zeros_like(x)
+        line = x.reshape(-1) if axis is None else np.moveaxis(x, axis, -1)
+        ones = np.ones_like(line[..., :1])
+        before = np.cumprod(np.concatenate([ones, line[..., :-1]], axis=-1), axis=-1)
+        after = np.cumprod(np.concatenate([ones, line[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+        others = before * after
+        others = others.reshape(x.shape) if axis is None else np.moveaxis(others, -1, axis)
+        return others * _restore_reduced_axes(dy, axis, ctx.keepdims)

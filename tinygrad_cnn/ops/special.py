@@ -1,4 +1,5 @@
-"""Special functions that numpy lacks, as primitive ops: the error function, which GELU needs.
+"""Special functions as primitive ops: the error function, which GELU needs, and the circular
+functions sine and cosine (positional encodings, periodic features).
 
     erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt,   d erf(x)/dx = 2/sqrt(pi) * e^(-x^2).
 
@@ -33,3 +34,39 @@ class Erf(Function):
     def backward(ctx, dy):
         x, = ctx.saved_arrays
         return dy * (_TWO_OVER_SQRT_PI * np.exp(-x * x)).astype(x.dtype, copy=False)
+
+
+class Sin(Function):
+    """y = sin x, elementwise.   dx = dy * cos x."""
+
+    spatial = "pointwise"
+
+    @staticmethod
+    def forward(ctx, x):
+        if x.dtype.kind != "f":
+            raise TypeError(f"sin: expected a floating-point input, got dtype {x.dtype}")
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, dy):
+        x, = ctx.saved_arrays
+        return dy * np.cos(x)
+
+
+class Cos(Function):
+    """y = cos x, elementwise.   dx = -dy * sin x."""
+
+    spatial = "pointwise"
+
+    @staticmethod
+    def forward(ctx, x):
+        if x.dtype.kind != "f":
+            raise TypeError(f"cos: expected a floating-point input, got dtype {x.dtype}")
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, dy):
+        x, = ctx.saved_arrays
+        return -dy * np.sin(x)

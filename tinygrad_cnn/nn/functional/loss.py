@@ -1,6 +1,8 @@
 """Loss functions, built from log_softmax, nll and element-wise ops."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ... import ops
@@ -239,4 +241,31 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     losses = -(positive + (1 - target) * log_not_p)
     if weight is not None:
         losses = losses * weight
+    return apply_reduction(losses, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence of `target` from the log-probabilities `input`, element-wise:
+        t * (log t - input)          (0 where t = 0, the limit of t log t),
+        exp(t) * (t - input)         with log_target=True (the target given as log t).
+    reduction 'batchmean' sums and divides by the batch size input.shape[0], which is the KL
+    divergence of the distributions; 'mean' divides by every element (PyTorch warns about it)."""
+    fn = "kl_div"
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum", "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    check_tensor(fn, "input", input)
+    check_tensor(fn, "target", target)
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        positive = target > 0
+        t_log_t = where(positive, target * where(positive, target, 1.0).log(), 0.0)
+        losses = t_log_t - target * input
+    if reduction == "batchmean":
+        return losses.sum() / (input.shape[0] if input.ndim else 1)
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size. 'batchmean' divides only by the batch size, and aligns with "
+                      "the KL div math definition (as PyTorch warns)", UserWarning, stacklevel=2)
     return apply_reduction(losses, reduction)

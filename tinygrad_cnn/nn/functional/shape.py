@@ -1,4 +1,5 @@
-"""Shape functions: flatten, pad, and one_hot (class indices to indicator vectors)."""
+"""Shape functions: flatten, pad, one_hot (class indices to indicator vectors), and
+pixel_shuffle / pixel_unshuffle (channels to space and back)."""
 from __future__ import annotations
 
 import numpy as np
@@ -111,3 +112,43 @@ def one_hot(tensor, num_classes=-1):
         raise ValueError(f"{fn}: class index {indices.max()} is out of range for num_classes="
                          f"{num_classes} (shape {tensor.shape})")
     return Tensor((indices[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def _check_pixel_shuffle(fn: str, input, factor: int, name: str) -> None:
+    check_tensor(fn, "input", input, floating=False)
+    if not isinstance(factor, (int, np.integer)) or isinstance(factor, bool) or factor <= 0:
+        raise ValueError(f"{fn}: {name} must be a positive int, got {factor!r}")
+    if input.ndim < 3:
+        raise RuntimeError(f"{fn} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.ndim} dimension(s)")
+
+
+def pixel_shuffle(input, upscale_factor: int):
+    """(*, C r^2, H, W) -> (*, C, H r, W r): out[c, h r + i, w r + j] = in[c r^2 + i r + j, h, w]
+    (sub-pixel convolution's rearrangement; a reshape and a permute, so gradients flow back)."""
+    fn, r = "pixel_shuffle", upscale_factor
+    _check_pixel_shuffle(fn, input, r, "upscale_factor")
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"{fn} expects its input's 'channel' dimension to be divisible by the "
+                           f"square of upscale_factor, but input.size(-3)={c} is not divisible "
+                           f"by {r * r}")
+    k = len(lead)
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    x = x.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)      # (*, C, H, r, W, r)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor: int):
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle."""
+    fn, r = "pixel_unshuffle", downscale_factor
+    _check_pixel_shuffle(fn, input, r, "downscale_factor")
+    *lead, c, h, w = input.shape
+    for side, size, axis in (("height", h, -2), ("width", w, -1)):
+        if size % r:
+            raise RuntimeError(f"{fn} expects {side} to be divisible by downscale_factor, but "
+                               f"input.size({axis})={size} is not divisible by {r}")
+    k = len(lead)
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    x = x.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)      # (*, C, r, r, H, W)
+    return x.reshape(*lead, c * r * r, h // r, w // r)

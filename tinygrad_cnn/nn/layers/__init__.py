@@ -4,16 +4,19 @@ from .activation import (ELU, GELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
                          ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout2d
 from .embedding import Embedding
 from .lazy import LazyConv2d, LazyLinear, UninitializedParameter
 from .linear import Linear
-from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
                    NLLLoss, SmoothL1Loss)
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, LocalResponseNorm
+from .one_d import (AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, Conv1d,
+                    MaxPool1d)
 from .padding import ConstantPad2d, ZeroPad2d
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
-from .shape import Flatten, Identity, Unflatten
+from .shape import Flatten, Identity, PixelShuffle, PixelUnshuffle, Unflatten
 from .upsampling import Upsample
 
 __all__ = [
@@ -28,4 +31,6 @@ __all__ = [
     "LazyLinear", "LazyConv2d", "UninitializedParameter", "SmoothL1Loss", "HuberLoss",
     "LayerNorm", "GroupNorm", "Embedding",
     "GELU", "Softplus", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
+    "CosineSimilarity", "PairwiseDistance", "KLDivLoss", "PixelShuffle", "PixelUnshuffle",
+    "Conv1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
 ]

@@ -1,5 +1,5 @@
 """Loss layers: CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
-BCEWithLogitsLoss. Each stores its options
+BCEWithLogitsLoss, KLDivLoss. Each stores its options
 and calls one F function (ops/loss.py holds the stable log-softmax and NLL math)."""
 import warnings
 
@@ -194,3 +194,26 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(input, target, weight=self.weight,
                                                   reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence of the target distribution from log-probabilities `input`:
+    t (log t - input) per element (exp(t) (t - input) with log_target=True), reduced by
+    'none' | 'sum' | 'mean' (over every element) | 'batchmean' (sum / batch size, the true KL).
+
+    Example:
+        >>> import tinygrad_cnn as tg
+        >>> KLDivLoss(reduction="batchmean")(tg.tensor([[0.5, 0.5]]).log(), tg.tensor([[0.5, 0.5]])).item()
+        0.0
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
+                 log_target: bool = False):
+        batchmean = reduction == "batchmean"     # a reduction only this loss knows
+        super().__init__(size_average, reduce, "mean" if batchmean else reduction)
+        if batchmean and size_average is None and reduce is None:
+            self.reduction = "batchmean"
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

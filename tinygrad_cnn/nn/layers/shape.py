@@ -1,5 +1,6 @@
 """Layers that only rearrange their input, without parameters: Flatten (to feed a classifier),
-Unflatten (its inverse) and Identity (a placeholder, e.g. a shortcut that changes nothing)."""
+Unflatten (its inverse), Identity (a placeholder, e.g. a shortcut that changes nothing), and
+PixelShuffle / PixelUnshuffle (channels to space and back)."""
 import math
 
 from .. import functional as F
@@ -91,3 +92,32 @@ class Identity(Module):
 
     def forward(self, input):
         return input
+
+
+class PixelShuffle(Module):
+    """(*, C r^2, H, W) -> (*, C, H r, W r), r = upscale_factor (sub-pixel upsampling)."""
+
+    def __init__(self, upscale_factor: int):
+        super().__init__()
+        self.upscale_factor = check_int("PixelShuffle", "upscale_factor", upscale_factor, minimum=1)
+
+    def forward(self, input):
+        return F.pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """(*, C, H r, W r) -> (*, C r^2, H, W), r = downscale_factor (PixelShuffle's inverse)."""
+
+    def __init__(self, downscale_factor: int):
+        super().__init__()
+        self.downscale_factor = check_int("PixelUnshuffle", "downscale_factor", downscale_factor,
+                                          minimum=1)
+
+    def forward(self, input):
+        return F.pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
