@@ -205,6 +205,9 @@ class Function:
         return (out, *(tensor(e) for e in extras)) if extras else out
 
 
+# ----------------------------------------------------------------------------------------------
+# The backward pass
+# ----------------------------------------------------------------------------------------------
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum `grad` down to `shape`, undoing numpy broadcasting: leading axes that broadcasting
     added are summed away, and axes that were stretched from size 1 are summed with keepdims.

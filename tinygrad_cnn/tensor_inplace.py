@@ -33,11 +33,11 @@ class InPlaceMethods:
             getattr(o, "requires_grad", False) for o in others))
         self._check_in_place(recording)
         self._check_writable()
-        original = self._snapshot()
-        # its own array object on the same memory, so that what an op saves from it is told
-        # apart from another operand on this memory (y.mul_(y)): see versions.rebase_history
-        original._array = self._array[...]
         if recording:
+            original = self._snapshot()
+            # its own array object on the same memory, so that what an op saves from it is told
+            # apart from another operand on this memory (y.mul_(y)): see versions.rebase_history
+            original._array = self._array[...]
             result = compute(original)
         else:
             with no_grad():

@@ -140,8 +140,3 @@ def retarget_saved_output(target, result) -> None:
     for record in node.ctx.saved_versions:
         if record.counter is result._version_counter:
             record.counter, record.version = target._version_counter, target._version_counter.value
-
-
-# ----------------------------------------------------------------------------------------------
-# The backward pass
-# ----------------------------------------------------------------------------------------------
