@@ -210,6 +210,14 @@ class PortingMethods(ExtraMethods):
     def is_floating_point(self) -> bool:
         return self.array.dtype.kind == "f"
 
+    @property
+    def nbytes(self) -> int:
+        return self.array.nbytes
+
+    @property
+    def itemsize(self) -> int:
+        return self.array.itemsize
+
     def element_size(self) -> int:
         return self.array.itemsize
 

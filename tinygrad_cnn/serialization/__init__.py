@@ -14,7 +14,10 @@ from __future__ import annotations
 import os
 import zipfile
 
+import numpy as np
+
 from ..device import use_device
+from ..tensor import Tensor
 from . import npz, safetensors_io, torch_write, torch_zip
 from .atomic import write_atomically
 from .limits import EXPANSION_LIMIT, MIN_LIMIT_BYTES, stream_size
@@ -85,8 +88,8 @@ def load(f, map_location=None, *, weights_only=None, mmap=None, max_bytes=None):
             max(256 MiB, 16 x the file's size) (limits.py), which stops decompression bombs.
 
     Returns:
-        The saved object. PyTorch tensors arrive as numpy arrays (load_state_dict takes
-        them as it takes Tensors), or as Tensors when saved with requires_grad=True.
+        The saved object, its arrays as Tensors (as torch.load returns tensors; a tensor saved
+        with requires_grad=True comes back requiring grad).
 
     Raises:
         ValueError: naming the file, if it is truncated, corrupt, of an unknown format, holds
@@ -99,9 +102,23 @@ def load(f, map_location=None, *, weights_only=None, mmap=None, max_bytes=None):
             and not isinstance(map_location, dict):
         use_device(map_location)  # the CPU, or the error a CPU-only PyTorch raises
     if hasattr(f, "read"):
-        return _load_from(f, getattr(f, "name", repr(f)), map_location, max_bytes)
+        return _as_tensors(_load_from(f, getattr(f, "name", repr(f)), map_location, max_bytes))
     with open(os.fspath(f), "rb") as handle:
-        return _load_from(handle, os.fspath(f), map_location, max_bytes)
+        return _as_tensors(_load_from(handle, os.fspath(f), map_location, max_bytes))
+
+
+def _as_tensors(value):
+    """Arrays inside what was loaded come back as Tensors, as torch.load returns tensors
+    (containers keep their type and attributes: an OrderedDict state dict stays one)."""
+    if isinstance(value, np.ndarray):
+        return Tensor(value)
+    if isinstance(value, (dict, list)):      # in place: a state dict keeps its _metadata
+        for key in (value.keys() if isinstance(value, dict) else range(len(value))):
+            value[key] = _as_tensors(value[key])
+        return value
+    if type(value) is tuple:
+        return tuple(_as_tensors(item) for item in value)
+    return value
 
 
 def _load_from(handle, name: str, map_location, max_bytes):

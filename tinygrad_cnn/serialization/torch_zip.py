@@ -15,8 +15,8 @@ its own contiguous array, after checking that the view lies inside the storage. 
 by the weights-only interpreter of torch_pickle.py; every storage's size is checked against its
 member's size before it is read, and the archive's total against the limit of limits.py.
 
-Tensors load as numpy arrays (load_state_dict takes them as it takes Tensors); a tensor saved with
-requires_grad=True (a Parameter, say) loads as a Tensor that requires grad.
+Tensors are read as numpy arrays here (`load` hands them out as Tensors); a tensor saved with
+requires_grad=True (a Parameter, say) is read as a Tensor that requires grad.
 """
 from __future__ import annotations
 
