@@ -16,7 +16,7 @@ def conv_padding(owner: str, padding, kernel_size, dilation, stride) -> tuple:
         check_choice(owner, "padding", padding, ("same", "valid"))
         if padding == "valid":
             return ((0, 0), (0, 0))
-        if tuple(stride) != (1, 1):
+        if any(s != 1 for s in stride):
             raise ValueError(f"{owner}: padding='same' is not supported for strided "
                              f"convolutions (stride={tuple(stride)})")
         totals = [d * (k - 1) for k, d in zip(kernel_size, dilation)]

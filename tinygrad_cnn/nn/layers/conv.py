@@ -12,6 +12,7 @@ from ..module import Module
 from ..parameter import Parameter
 from ..arguments import check_choice, check_device, check_int, float_dtype, int_or_pair
 from ..window_args import check_output_padding, conv_padding
+from ..functional.one_d import single
 
 
 # padding_mode -> numpy.pad's name for the same border rule, used on index arrays in _pad_borders.
@@ -20,9 +21,17 @@ _PADDING_MODES = ("zeros", *_NUMPY_PAD_MODES)
 
 
 class _ConvNd(Module):
-    """What Conv2d and ConvTranspose2d share: argument checks, parameters, init and repr."""
+    """What Conv1d, Conv2d and ConvTranspose2d share: argument checks, parameters, init and
+    repr. `dims` is the number of spatial axes; window arguments are kept as dims-tuples."""
 
     transposed = False
+    dims = 2
+
+    def _window(self, name: str, arg: str, value, minimum: int = 1) -> tuple:
+        """A window argument (an int or a dims-tuple) as a dims-tuple, checked."""
+        if self.dims == 1:
+            return (single(name, arg, value, minimum),)
+        return int_or_pair(name, arg, value, minimum=minimum)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
                  groups, bias, padding_mode, output_padding=0, device=None, dtype=None):
@@ -35,22 +44,25 @@ class _ConvNd(Module):
         for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % groups:
                 raise ValueError(f"{name}: groups={groups} must divide {arg}={channels}")
-        self.kernel_size = int_or_pair(name, "kernel_size", kernel_size)
-        self.stride = int_or_pair(name, "stride", stride)
-        self.dilation = int_or_pair(name, "dilation", dilation)
-        # kept as given ('same', 'valid') or as a pair, as PyTorch shows it; conv_padding checks
+        self.kernel_size = self._window(name, "kernel_size", kernel_size)
+        self.stride = self._window(name, "stride", stride)
+        self.dilation = self._window(name, "dilation", dilation)
+        # kept as given ('same', 'valid') or as a tuple, as PyTorch shows it; conv_padding checks
         # that a string is one PyTorch knows and that 'same' comes with stride 1
-        self.padding = (padding if isinstance(padding, str)
-                        else int_or_pair(name, "padding", padding, minimum=0))
-        conv_padding(name, self.padding, self.kernel_size, self.dilation, self.stride)
-        self.output_padding = check_output_padding(name, output_padding, self.stride,
-                                                   self.dilation)
+        if isinstance(padding, str):
+            conv_padding(name, padding, self.kernel_size, self.dilation, self.stride)
+            self.padding = padding
+        else:
+            self.padding = self._window(name, "padding", padding, minimum=0)
+        self.output_padding = (check_output_padding(name, output_padding, self.stride,
+                                                    self.dilation)
+                               if self.transposed else (0,) * self.dims)
         if self.transposed and padding_mode != "zeros":
             raise ValueError(f'{name}: only "zeros" padding mode is supported, got '
                              f'padding_mode={padding_mode!r}')
         self.padding_mode = check_choice(name, "padding_mode", padding_mode, _PADDING_MODES)
         dtype = float_dtype(name, dtype)
-        # Conv: (out, in/groups, KH, KW); transposed: (in, out/groups, KH, KW), as PyTorch.
+        # Conv: (out, in/groups, *kernel); transposed: (in, out/groups, *kernel), as PyTorch.
         if self.transposed:
             shape = (in_channels, out_channels // groups, *self.kernel_size)
         else:
@@ -71,11 +83,11 @@ class _ConvNd(Module):
     def extra_repr(self) -> str:
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
-        if self.padding != (0, 0):
+        if self.padding != (0,) * self.dims:
             s += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if self.dilation != (1,) * self.dims:
             s += f", dilation={self.dilation}"
-        if self.output_padding != (0, 0):
+        if self.output_padding != (0,) * self.dims:
             s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"

@@ -1,21 +1,15 @@
 """1-D layers over (N, C, L) sequences: Conv1d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d and
 AdaptiveMaxPool1d, with PyTorch's arguments, weight shapes, state_dict keys and reprs. The math
 is the 2-D ops' on a height of 1 (nn/functional/one_d.py)."""
-import math
-
 import numpy as np
 
 from .. import functional as F
-from .. import init
-from ..arguments import check_choice, check_device, check_int, float_dtype
 from ..functional.one_d import single
 from ..module import Module
-from ..parameter import Parameter
-
-_NUMPY_PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+from .conv import _NUMPY_PAD_MODES, _ConvNd
 
 
-class Conv1d(Module):
+class Conv1d(_ConvNd):
     """1-D cross-correlation over an (N, C_in, L) batch, as torch.nn.Conv1d.
 
     Args: as Conv2d, each window argument an int (shown as a 1-tuple, as PyTorch);
@@ -36,43 +30,13 @@ class Conv1d(Module):
         (2, 8, 10)
     """
 
+    dims = 1
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  device=None, dtype=None):
-        super().__init__()
-        name = "Conv1d"
-        check_device(name, device)
-        self.in_channels = check_int(name, "in_channels", in_channels)
-        self.out_channels = check_int(name, "out_channels", out_channels)
-        self.groups = check_int(name, "groups", groups)
-        for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if channels % groups:
-                raise ValueError(f"{name}: groups={groups} must divide {arg}={channels}")
-        self.kernel_size = (single(name, "kernel_size", kernel_size),)
-        self.stride = (single(name, "stride", stride),)
-        self.dilation = (single(name, "dilation", dilation),)
-        if isinstance(padding, str):
-            check_choice(name, "padding", padding, ("same", "valid"))
-            if padding == "same" and self.stride != (1,):
-                raise ValueError(f"{name}: padding='same' is not supported for strided "
-                                 f"convolutions (stride={self.stride})")
-            self.padding = padding
-        else:
-            self.padding = (single(name, "padding", padding, 0),)
-        self.padding_mode = check_choice(name, "padding_mode", padding_mode,
-                                         ("zeros", *_NUMPY_PAD_MODES))
-        self.output_padding, self.transposed = (0,), False
-        dtype = float_dtype(name, dtype)
-        shape = (out_channels, in_channels // groups, self.kernel_size[0])
-        self.weight = Parameter(np.empty(shape, dtype=dtype))
-        self.bias = Parameter(np.empty((out_channels,), dtype=dtype)) if bias else None
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))   # PyTorch's default, as Conv2d
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            init.uniform_(self.bias, -1 / math.sqrt(fan_in), 1 / math.sqrt(fan_in))
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device=device, dtype=dtype)
 
     def forward(self, input):
         if self.padding_mode == "zeros":
@@ -99,21 +63,6 @@ class Conv1d(Module):
                              f"{'<' if mode == 'reflect' else '<='} the input length {size}, "
                              f"got padding {max(before, after)} for input {input.shape}")
         return input[..., np.pad(np.arange(size), (before, after), mode=mode)]
-
-    def extra_repr(self) -> str:
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0,):
-            s += f", padding={self.padding}"
-        if self.dilation != (1,):
-            s += f", dilation={self.dilation}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += f", padding_mode={self.padding_mode}"
-        return s
 
 
 class MaxPool1d(Module):
