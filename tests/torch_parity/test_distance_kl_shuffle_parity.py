@@ -10,19 +10,13 @@ import tinygrad_cnn.nn as nn
 import tinygrad_cnn.nn.functional as F
 
 torch = pytest.importorskip("torch")
+
+from tests.torch_parity._compare import compare  # noqa: E402
 TF = torch.nn.functional
 
 
 def _compare(ours_fn, torch_fn, *arrays, rtol=1e-12, atol=1e-13):
-    ours = [tg.Tensor(a.copy(), requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a.copy(), requires_grad=True) for a in arrays]
-    y, ty = ours_fn(*ours), torch_fn(*theirs)
-    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=rtol, atol=atol)
-    cotangent = np.random.default_rng(5).standard_normal(ty.shape)
-    y.backward(tg.Tensor(cotangent))
-    ty.backward(torch.tensor(cotangent))
-    for a, ta in zip(ours, theirs):
-        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=rtol, atol=atol)
+    compare(ours_fn, torch_fn, *arrays, rtol=rtol, atol=atol, seed=5)
 
 
 RNG = np.random.default_rng(0)
