@@ -9,8 +9,9 @@ Each in-place op is its out-of-place twin plus bookkeeping (`_in_place`):
      so backward refuses to use values saved before the write (versions.py);
   4. when recorded, the tensor takes the new node as its grad_fn ("rebasing its history"), and
      its views are re-made from it (versions.regenerate_views), as PyTorch's views follow it.
-In-place changes to a view of a tensor in a graph are refused with a clear error (PyTorch
-rewrites the base's history; this library does not).
+An in-place change to a view of a tensor in a graph is recorded on the base, as PyTorch does
+(ops.WriteIntoView: the base with the view's part replaced), and the view's history is re-made
+from the base's new one.
 """
 from __future__ import annotations
 
@@ -50,12 +51,18 @@ class InPlaceMethods:
                                f"desired output type {scalar_type_name(self.array)}")
         if recording:
             versions.rebase_history(self, original, result)  # before the write: keep old values
+        # a view of a tensor in a graph: the base records the write, the view follows the base
+        base = self._base if recording and self._base is not None else None
+        if base is not None:
+            written = ops.WriteIntoView.apply(base._snapshot(), result.to(self.dtype),
+                                              steps=self._view_steps)
         np.copyto(self.array, result.array, casting="unsafe")
         self._version_counter.bump()
         if recording and result.grad_fn is not None:
             versions.retarget_saved_output(self, result)
-            self.grad_fn, self._requires_grad = result.grad_fn, True
-            versions.regenerate_views(self)                    # its views follow the new history
+            owner = self if base is None else base
+            owner.grad_fn, owner._requires_grad = (result if base is None else written).grad_fn, True
+            versions.regenerate_views(owner)                   # its views follow the new history
         return self
 
     def _check_in_place(self, recording: bool) -> None:
@@ -72,11 +79,12 @@ class InPlaceMethods:
             raise RuntimeError("A view was created in no_grad mode and is being modified inplace "
                                "with grad mode enabled. Given that this use case is ambiguous "
                                "and error-prone, it is forbidden.")
-        if base is not None and recording:
+        if base is not None and recording and self.__dict__.get("_view_steps") is None:
             raise RuntimeError(f"not supported in tinygrad_cnn: an in-place operation that "
                                f"records a gradient on a view (shape {list(self.shape)}) of "
-                               f"another tensor (shape {list(base.shape)}); write into the base "
-                               f"tensor instead (base[index] = value) or use the out-of-place op")
+                               f"another tensor (shape {list(base.shape)}) made under no_grad; "
+                               f"write into the base tensor instead (base[index] = value) or use "
+                               f"the out-of-place op")
 
     def _check_writable(self) -> None:
         if not self.array.flags.writeable:   # an expand()ed view: many places share one element

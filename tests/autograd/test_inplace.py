@@ -390,3 +390,24 @@ def test_retain_grad_and_hooks_see_the_gradient_as_pytorch_orders_them():
     with pytest.raises(RuntimeError, match="requires_grad=False"):
         tg.ones(2).retain_grad()
     assert (x * 2).sum().grad_fn.name() == "SumBackward0"
+
+
+def test_in_place_on_a_view_of_a_graph_tensor_is_recorded_on_the_base_as_pytorch():
+    w = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    h = w * 2
+    row = h[1]
+    row.mul_(3)                                   # h = [[2w00, 2w01], [6w10, 6w11]]
+    assert h.grad_fn.name() == "WriteIntoViewBackward0" and row.grad_fn.name() == "GetItemBackward0"
+    (h * h).sum().backward()                      # d/dw of sum(h^2) = 2 h dh/dw
+    assert w.grad.tolist() == [[8.0, 16.0], [216.0, 288.0]]
+    buffer = tg.zeros(2, 3)
+    a = tg.ones(3, requires_grad=True)
+    buffer[0].copy_(a * 5)                        # a plain tensor starts to require grad
+    assert buffer.requires_grad and not buffer.is_leaf
+    buffer.sum().backward()
+    assert a.grad.tolist() == [5.0, 5.0, 5.0]
+    with tg.no_grad():
+        late = h[0]                               # a view made under no_grad of a graph tensor
+    with pytest.raises(RuntimeError, match="created in no_grad mode"):
+        late.add_(1)
+

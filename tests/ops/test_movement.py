@@ -196,3 +196,20 @@ def test_setitem_records_index_put_and_routes_gradients_to_both_sides():
     (y * y).sum().backward()
     np.testing.assert_array_equal(x.grad.array, [[0.0, 2.0, 4.0], [0.0, 0.0, 0.0]])
     np.testing.assert_array_equal(v.grad.array, [80.0, 160.0, 240.0])
+
+
+@gradchecks(ops.WriteIntoView)
+@given(x=ARRAYS, data=st.data())
+def test_write_into_view_gradcheck(x, data):
+    """y = base with a view's part replaced by v (an in-place op on a view records this): the
+    view reached by a basic slice, then optionally a transpose, as the recorded steps."""
+    index = tuple(slice(data.draw(st.integers(0, size - 1)), None) for size in x.shape)
+    steps = ((ops.GetItem, {"index": index}),)
+    part = x[index]
+    if part.ndim >= 2 and data.draw(st.booleans()):
+        dims = tuple(reversed(range(part.ndim)))
+        steps += ((ops.Permute, {"dims": dims}),)
+        part = part.transpose(dims)
+    v = np.random.default_rng(x.size).standard_normal(part.shape)
+    check_gradients(lambda b, u: ops.WriteIntoView.apply(b, u, steps=steps), (leaf(x), leaf(v)),
+                    ops.WriteIntoView)

@@ -6,10 +6,10 @@ plus (3, 3) leaves for matmul, and after every step compares each pair: values, 
 is_leaf, `_version` and (for leaves) `.grad`. When one library raises, the other must raise an
 exception of the same type.
 
-The one documented gap: an in-place op that records a gradient on a view of another tensor is
-refused here ("not supported in tinygrad_cnn"), while PyTorch rewrites the base's history. Our
-refusal comes before anything changes, so such a step runs ours first and, when refused, skips
-torch's side; both states stay equal.
+In-place ops that record a gradient on a view of another tensor are recorded on the base, as
+PyTorch's CopySlices does, and compared like everything else. The one refusal left ("not
+supported in tinygrad_cnn": such a view that was not made in grad mode) comes before anything
+changes, so such a step runs ours first and, when refused, skips torch's side.
 
 backward() always passes retain_graph=True: this library refuses a second backward through any
 freed node, while torch refuses only where saved tensors were freed (a deliberate difference).

@@ -24,7 +24,8 @@ from .elementwise import Abs, Add, Cast, Clamp, Div, Exp, Log, Mul, Neg, Pow, Po
 from .fast import Conv2d, MaxPool2d  # same math as conv.Conv2d / pool.MaxPool2d, faster kernels
 from .linear import Einsum, Linear, MatMul
 from .loss import BinaryCrossEntropy, LogSoftmax, NLLLoss
-from .movement import Cat, Expand, GetItem, IndexPut, Pad, Permute, Reshape, UpsampleNearest2d
+from .movement import (Cat, Expand, GetItem, IndexPut, Pad, Permute, Reshape, UpsampleNearest2d,
+                       WriteIntoView)
 from .norm import BatchNorm
 from .pool import AvgPool2d, MaxUnpool2d
 from .reduce import Max, Prod, Sum
@@ -34,7 +35,7 @@ PRIMITIVES = (
     Add, Sub, Mul, Div, Neg, Pow, Power, Exp, Log, Sqrt, Abs, Clamp, Where, Cast,
     ReLU, Sigmoid, Tanh, Erf, Sin, Cos,
     Sum, Max, Prod,
-    Reshape, Permute, GetItem, IndexPut, Pad, Cat, Expand, UpsampleNearest2d,
+    Reshape, Permute, GetItem, IndexPut, WriteIntoView, Pad, Cat, Expand, UpsampleNearest2d,
     MatMul, Linear, Einsum,
     Conv2d, ConvTranspose2d,
     MaxPool2d, AvgPool2d, MaxUnpool2d,

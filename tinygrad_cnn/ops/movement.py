@@ -1,7 +1,7 @@
 """Ops that move or copy values without arithmetic. Their backward moves dy back the same way."""
 import numpy as np
 
-from ..autograd import Function, unbroadcast
+from ..autograd import Context, Function, unbroadcast
 
 
 class Reshape(Function):
@@ -88,6 +88,41 @@ class IndexPut(Function):
         if ctx.needs_input_grad[1]:
             dv = dy[ctx.index]
         return dx, dv
+
+
+class WriteIntoView(Function):
+    """y = base with the part a view selects replaced by v: what an in-place op on a view of a
+    tensor in a graph records for the base (PyTorch's CopySlices).
+
+    `steps` are the view ops ((op class, params), ...) that led from the base to the view; they
+    are replayed on y (and on dy) to find the same part.
+    dbase = dy with that part zeroed (those values were overwritten);  dv = dy's part."""
+
+    spatial = "remap"
+
+    @staticmethod
+    def forward(ctx, base, v, *, steps):
+        ctx.steps = steps
+        y = base.copy()
+        view_part(y, steps)[...] = v
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):
+        dbase = dv = None
+        if ctx.needs_input_grad[0]:
+            dbase = dy.copy()
+            view_part(dbase, ctx.steps)[...] = 0
+        if ctx.needs_input_grad[1]:
+            dv = view_part(dy, ctx.steps).copy()
+        return dbase, dv
+
+
+def view_part(array, steps):
+    """The view of `array` that the view ops `steps` make (each op's forward returns a view)."""
+    for cls, params in steps:
+        array = cls.forward(Context((False,)), array, **params)
+    return array
 
 
 class Pad(Function):
