@@ -158,3 +158,17 @@ def test_squeeze_takes_a_tuple_of_dims():
 def test_max_and_min_of_two_tensors_are_element_wise():
     a, b = tg.tensor([1.0, 5.0, 3.0]), tg.tensor([2.0, 4.0, 3.0])
     assert tg.max(a, b).tolist() == [2.0, 5.0, 3.0] and a.min(b).tolist() == [1.0, 4.0, 3.0]
+
+
+def test_the_tensor_class_called_on_python_values_follows_torch_tensors_legacy_constructor():
+    """torch.Tensor([1, 2]) is float32, torch.Tensor(2, 3) a 2x3 tensor, torch.Tensor() empty;
+    numpy arrays keep their dtype and memory (how the library builds its tensors)."""
+    assert tg.Tensor([1, 2]).dtype == tg.float32 and tg.Tensor([1, 2]).tolist() == [1.0, 2.0]
+    assert tg.Tensor([[0.5]]).dtype == tg.float32
+    assert tg.Tensor(2, 3).shape == (2, 3) and tg.Tensor(2, 3).dtype == tg.float32
+    assert tg.Tensor().shape == (0,)
+    array = np.arange(3)
+    kept = tg.Tensor(array)
+    assert kept.dtype == tg.int64 and np.shares_memory(kept.array, array)
+    with pytest.raises(TypeError, match="int sizes"):
+        tg.Tensor(2, 3.5)

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import autograd, ops
 from .device import dtype_from_to_args
-from .dtypes import as_dtype, dtype as DType
+from .dtypes import as_dtype, dtype as DType, get_default_dtype
 from .size import Size
 from .tensor_inplace import InPlaceMethods
 from .tensor_math import MathMethods
@@ -41,10 +41,8 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods, PortingMethods):
 
     __hash__ = object.__hash__  # comparisons return tensors, so identity hashing must be explicit
 
-    def __init__(self, data, requires_grad: bool = False):
-        if isinstance(data, Tensor):
-            data = data.array
-        array = data if isinstance(data, np.ndarray) else np.asarray(data)
+    def __init__(self, *data, requires_grad: bool = False):
+        array = _legacy_array(data)
         if requires_grad and not np.issubdtype(array.dtype, np.floating):
             raise TypeError(f"only floating-point tensors can require gradients; this tensor has "
                             f"dtype {array.dtype} (shape {array.shape})")
@@ -284,6 +282,28 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods, PortingMethods):
                                "no_grad())")
         gradient = autograd.seed_gradient(self, gradient, "backward()")
         autograd.backward(self, gradient, retain_graph=retain_graph)
+
+
+def _legacy_array(data: tuple) -> np.ndarray:
+    """What `Tensor(...)` holds. A numpy array (or numpy scalar, or Tensor) is kept as it is,
+    dtype and memory included: that is how the library builds its tensors. Python values follow
+    PyTorch's `torch.Tensor(...)` constructor: numbers and nested lists become the default float
+    dtype (`Tensor([1, 2])` is float32), ints alone are a shape (`Tensor(2, 3)` is a zero-filled
+    2x3 tensor, where PyTorch leaves it uninitialised), and no argument is an empty tensor."""
+    if not data:
+        return np.empty((0,), dtype=get_default_dtype())
+    if len(data) > 1 or (type(data[0]) is int):
+        if not all(type(size) is int for size in data):
+            raise TypeError(f"Tensor(): expected one sequence of numbers or int sizes, got {data!r}")
+        return np.zeros(data, dtype=get_default_dtype())
+    value = data[0]
+    if isinstance(value, Tensor):
+        return value.array
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(value)
+    if isinstance(value, (list, tuple, float, bool)):
+        return np.asarray(value, dtype=get_default_dtype())
+    return np.asarray(value)
 
 
 class _HookHandle:
