@@ -215,3 +215,13 @@ def test_single_process_answers_of_distributed_and_data_parallel():
     with pytest.raises(AttributeError, match="not supported in tinygrad_cnn: torch.multiprocessing.spawn"):
         mp.spawn(print)
     assert mp.cpu_count() >= 1
+
+
+def test_module_twins_and_tensor_methods_share_one_rule():
+    """torch.tril(x) and x.tril() are one function (select, so an inf above the diagonal stays
+    out); torch.dot(a, b) and a.dot(b) refuse unequal lengths alike."""
+    x = tg.tensor([[1.0, float("inf")], [2.0, 3.0]])
+    assert tg.tril(x).tolist() == x.tril().tolist() == [[1.0, 0.0], [2.0, 3.0]]
+    for call in (lambda: tg.dot(tg.ones(2), tg.ones(3)), lambda: tg.ones(2).dot(tg.ones(3))):
+        with pytest.raises(RuntimeError, match="inconsistent tensor size"):
+            call()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
 from .tensor import Tensor
 
 
@@ -162,21 +161,20 @@ def gather(input: Tensor, dim: int, index) -> Tensor:
 
 
 def isnan(input: Tensor) -> Tensor:
-    return Tensor(np.isnan(input.array))
+    return input.isnan()
 
 
 def isfinite(input: Tensor) -> Tensor:
-    return Tensor(np.isfinite(input.array))
+    return input.isfinite()
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
-    return bool(np.allclose(input.array, other.array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return input.allclose(other, rtol, atol, equal_nan)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
-    """True when both have the same shape and the same values."""
-    return input.shape == other.shape and bool(np.array_equal(input.array, other.array))
+    return input.equal(other)
 
 
 def std(input: Tensor, dim=None, unbiased: bool = True, keepdim: bool = False, *,
@@ -226,27 +224,19 @@ def sign(input: Tensor) -> Tensor:
 
 
 def dot(input: Tensor, other: Tensor) -> Tensor:
-    """Inner product of two 1-D tensors."""
-    if input.ndim != 1 or other.ndim != 1 or input.shape != other.shape:
-        raise ValueError(f"dot: expected two 1-D tensors of the same length, got shapes "
-                         f"{input.shape} and {other.shape}")
-    return (input * other).sum()
+    return input.dot(other)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    """input[i] * vec2[j] for 1-D tensors: a (len(input), len(vec2)) matrix."""
-    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+    return input.outer(vec2)
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """The lower triangle (on and below `diagonal`) of the last two dims; zeros above."""
-    keep = np.tril(np.ones(input.shape[-2:], dtype=bool), diagonal)
-    return where(Tensor(keep), input, 0)
+    return input.tril(diagonal)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    keep = np.triu(np.ones(input.shape[-2:], dtype=bool), diagonal)
-    return where(Tensor(keep), input, 0)
+    return input.triu(diagonal)
 
 
 def logical_and(input: Tensor, other: Tensor) -> Tensor:

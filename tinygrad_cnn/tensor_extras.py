@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .errors import ShapeMismatchError
 from .tensor_shape import _along
 
 
@@ -155,9 +156,14 @@ class ExtraMethods:
         return self.expand(tuple(size))
 
     def dot(self, other):
+        """Inner product of two 1-D tensors of one length."""
         if self.ndim != 1 or other.ndim != 1:
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D "
                                f"tensors")
+        if self.shape != other.shape:
+            raise ShapeMismatchError(f"dot: inconsistent tensor size, expected tensor "
+                                     f"{tuple(self.shape)} and src {tuple(other.shape)} to have "
+                                     f"the same number of elements")
         return (self * other).sum()
 
     def outer(self, vec2):
@@ -167,10 +173,12 @@ class ExtraMethods:
         return self @ vec
 
     def tril(self, diagonal: int = 0):
-        return self * self._constant(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal))
+        """The lower triangle (on and below `diagonal`) of the last two dims; zeros above
+        (selected, not multiplied, so an inf above stays out of the result)."""
+        return self.where(self._constant(np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal)), 0.0)
 
     def triu(self, diagonal: int = 0):
-        return self * self._constant(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal))
+        return self.where(self._constant(np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal)), 0.0)
 
     # ------------------------------------------------------------ selection and scatter
     def nonzero(self, *, as_tuple: bool = False):
